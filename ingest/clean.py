@@ -1,0 +1,296 @@
+"""Cleaning of extraction artefacts: LoadedDoc -> CleanDoc.
+
+What it fixes (all seen in the corpus): words hyphenated across line breaks (re-joined unless
+the hyphen is real, decided by the document's own vocabulary), running headers/footers and page
+numbers ("Tweede Kamer, vergaderjaar 2017–2018, 31 524, nr. 361 7"), footnotes (moved out of
+the body into a closing "Voetnoten" section and CleanDoc.footnotes), bare URL lines (kept in
+CleanDoc.urls, not in the body), double-spaced text, and hard-wrapped lines (re-flowed so each
+paragraph, heading, list item or table row is one line; blank lines between paragraphs).
+
+Page numbers: PDFs keep their own; for text extracted earlier from a Kamerstuk, pages are
+recovered from the running footers (which end each page) and the footnote blocks (which also
+end a page), when the two agree. Non-goals: OCR fixes such as "JO B-monitor", spelling.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from assistant.types import CleanDoc, LoadedDoc
+
+_KAMERSTUK = re.compile(r"^Tweede Kamer, vergaderjaar \d{4}\s*[–-]\s*\d{4},.*nr\.\s*\d+\s+(\d{1,3})$")
+_URL = re.compile(r"^(?:https?://|www\.)\S+$")
+_FOOTNOTE = re.compile(r"^(\d{1,3})\s+(\S.*)$")
+_BULLET = re.compile(r"^\s*(?:[•\-\*–·▪◦●]|\(?[a-z]\)|\(?\d{1,2}[.)])\s+")
+_NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_TRAILING_NUMS = re.compile(r"(?:\s+[-−]?\d[\d.,]*\*{0,2}){2,}$")
+_WORD = re.compile(r"[^\W\d_][\w-]*[^\W_]|[^\W\d_]")
+_HYPHEN_END = re.compile(r"(\S*?)([^\W\d_]+)-$")
+_ABBREV = {"mbo", "hbo", "vmbo", "wo", "bol", "bbl", "vo", "havo", "vwo", "pro", "vso", "ict",
+           "mkb", "uwv", "duo", "sbb", "rmc", "lob", "ocw", "szw", "ww", "wia", "wajong", "e"}
+_REPLACE = {"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u00ad": "", "\u200b": "", "\ufeff": "",
+            "\ufb01": "fi", "\ufb02": "fl", "\ufb00": "ff", "\r": ""}
+
+
+@dataclass
+class _Line:
+    text: str
+    page: int | None
+    kind: str = "body"  # body | blank | drop | url | footnote
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    for bad, good in _REPLACE.items():
+        text = text.replace(bad, good)
+    return text.replace("\f", "\n")
+
+
+def _raw_lines(doc: LoadedDoc) -> list[_Line]:
+    """All lines in reading order; in double-spaced text the empty lines between lines vanish."""
+    raw = [(line, page.number) for page in doc.pages for line in _normalise(page.text).split("\n")]
+    empty = sum(1 for line, _ in raw if line == "")
+    spaced = sum(1 for line, _ in raw if line and not line.strip())
+    double = empty > 0.35 * len(raw) and spaced >= 3  # e.g. the Werkagenda text file
+    out = []
+    for line, number in raw:
+        if double and line == "":
+            continue
+        text = " ".join(line.split())
+        out.append(_Line(text, number, "body" if text else "blank"))
+    return out
+
+
+def _running_headers(lines: list[_Line], is_pdf: bool) -> list[tuple[int, int | None]]:
+    """Mark running headers/footers and page-number lines as dropped; return (index, page) ends."""
+    keys = Counter(re.sub(r"\s*\d{1,3}$", "", ln.text) for ln in lines if ln.kind == "body")
+    ends: list[tuple[int, int | None]] = []
+    for i, ln in enumerate(lines):
+        if ln.kind != "body":
+            continue
+        m = _KAMERSTUK.match(ln.text)
+        key = re.sub(r"\s*\d{1,3}$", "", ln.text)
+        repeated = key != ln.text and len(key) >= 12 and keys[key] >= 3 and not _URL.match(key)
+        if m or repeated:
+            ln.kind = "drop"
+            ends.append((i, int(m.group(1)) if m else int(ln.text[len(key):])))
+        elif is_pdf and re.fullmatch(r"\d{1,3}", ln.text) and _at_page_edge(lines, i):
+            ln.kind = "drop"
+    return ends
+
+
+def _at_page_edge(lines: list[_Line], i: int) -> bool:
+    page = lines[i].page
+    before = [ln for ln in lines[:i] if ln.page == page and ln.kind == "body"]
+    after = [ln for ln in lines[i + 1:] if ln.page == page and ln.kind == "body"]
+    return len(before) <= 1 or len(after) <= 1
+
+
+def _width(lines: list[_Line]) -> int:
+    """The text width: the 90th percentile of body line lengths (wrapped lines reach it)."""
+    body = sorted(len(ln.text) for ln in lines if ln.kind == "body" and len(ln.text) >= 20)
+    return body[int(0.9 * (len(body) - 1))] if body else 80
+
+
+def _footnotes(lines: list[_Line]) -> tuple[list[tuple[int, str]], list[int]]:
+    """Find footnotes numbered 1, 2, 3… that start after a paragraph break (or another
+    footnote); return them and the index of each footnote block's last line (a page ends there).
+    A footnote's continuation lines run until the next paragraph break."""
+    notes: list[tuple[int, str]] = []
+    ends: list[int] = []
+    expect, in_note, after_break, last = 1, False, True, -1
+    width = _width(lines)
+    for i, ln in enumerate(lines):
+        if ln.kind in ("blank", "drop"):
+            after_break = True
+            continue
+        m = _FOOTNOTE.match(ln.text) if ln.kind == "body" else None
+        if m and int(m.group(1)) == expect and (after_break or in_note):
+            ln.kind, in_note, last = "footnote", True, i
+            notes.append((expect, m.group(2)))
+            expect += 1
+        elif (in_note and not after_break and not re.search(r"[.!?]$|://\S+$", lines[last].text)
+              and (len(lines[last].text) >= 0.9 * width or ln.text[0].islower())):
+            ln.kind, last = "footnote", i
+            notes[-1] = (notes[-1][0], _join(notes[-1][1], ln.text, Counter()))
+        elif in_note:
+            ends.append(last)
+            in_note = False
+        after_break = False
+    if in_note:
+        ends.append(last)
+    return notes, ends
+
+
+def _recover_pages(lines: list[_Line], footers: list[tuple[int, int | None]], note_ends: list[int]) -> None:
+    """Give text-file lines page numbers from footers (known page) and footnote-block ends."""
+    if not footers or any(ln.page is not None for ln in lines):
+        return
+    events = sorted(set(footers) | {(j, None) for j in note_ends
+                                    if not _followed_by_footer(lines, j, {i for i, _ in footers})})
+    known = [(k, e) for k, e in enumerate(events) if e[1] is not None]
+    pages: list[tuple[int, int]] = []  # (index of the page's last line, page number)
+    prev_k, prev_page = -1, None
+    for k, (idx, number) in known:
+        between = [e for e in events[prev_k + 1:k]]
+        if prev_page is None:
+            first = number - len(between)
+            if first >= 1:
+                pages += [(e[0], first + n) for n, e in enumerate(between)]
+        elif len(between) == number - prev_page - 1:
+            pages += [(e[0], prev_page + 1 + n) for n, e in enumerate(between)]
+        pages.append((idx, number))
+        prev_k, prev_page = k, number
+    tail = events[prev_k + 1:]
+    pages += [(e[0], prev_page + 1 + n) for n, e in enumerate(tail)]
+    last = pages[-1][1] + 1 if pages else None
+    pages.sort()
+    p = 0
+    for i, ln in enumerate(lines):
+        while p < len(pages) and pages[p][0] < i:
+            p += 1
+        ln.page = pages[p][1] if p < len(pages) else last
+
+
+def _followed_by_footer(lines: list[_Line], j: int, footer_idx: set[int]) -> bool:
+    for k in range(j + 1, len(lines)):
+        if k in footer_idx:
+            return True
+        if lines[k].kind in ("body", "url"):
+            return False
+    return False
+
+
+def _vocabulary(lines: list[_Line]) -> Counter:
+    vocab: Counter = Counter()
+    for ln in lines:
+        words = _WORD.findall(ln.text.lower())
+        if ln.text.endswith("-") and words:
+            words = words[:-1]  # the broken word at the line end says nothing
+        vocab.update(words)
+    return vocab
+
+
+def _join(left: str, right: str, vocab: Counter) -> str:
+    """Join two wrapped lines, deciding whether a line-end hyphen is real."""
+    m = _HYPHEN_END.search(left)
+    if not m or not right or not right[0].isalnum():
+        return f"{left} {right}" if left else right
+    head = m.group(1) + m.group(2)  # the whole token before the hyphen, e.g. "mbo" or "beroeps"
+    first = re.match(r"[\w-]*", right).group(0)
+    stem = m.group(2).lower()
+    whole, hyphened = (stem + first).lower(), f"{stem}-{first}".lower()
+    if re.match(r"(?:https?://|www\.)", head):
+        keep = True  # a URL broken at its own hyphen
+    elif first.lower() in ("en", "of", "tot") :
+        return f"{left} {right}"  # "leer- en werktrajecten": the hyphen marks an omitted part
+    elif vocab[hyphened] > vocab[whole]:
+        keep = True
+    elif vocab[whole] > 0:
+        keep = False
+    else:
+        keep = stem in _ABBREV or head[-2:-1] == "-"
+    if right[0].isupper() or right[0].isdigit():
+        keep = True  # "Sociaal-Economische", "mbo-2": a capital or digit keeps its hyphen
+    return left + right if keep else left[:-1] + right
+
+
+def _is_table_head(text: str) -> bool:
+    return len(_YEAR.findall(text)) >= 3 and len(text) <= 120
+
+
+def _reflow(lines: list[_Line], vocab: Counter) -> list[list[tuple[str, int | None]]]:
+    """Paragraphs of logical lines (text, page of their first raw line)."""
+    width = _width(lines)
+    paras: list[list[tuple[str, int | None]]] = []
+    para: list[tuple[str, int | None]] = []
+    cur, cur_page, open_, in_table = "", None, False, False
+    interrupted = False  # footnotes or a footer came between this line and the last body line
+
+    def end_line() -> None:
+        nonlocal cur, open_
+        if cur:
+            para.append((cur, cur_page))
+        cur, open_ = "", False
+
+    for ln in lines:
+        if ln.kind in ("drop", "url", "footnote"):
+            interrupted = interrupted or ln.kind != "url"
+            continue
+        if ln.kind == "blank":
+            end_line()
+            if para:
+                paras.append(para)
+                para = []
+            continue
+        text = ln.text
+        if interrupted and text[0].islower() and not cur and (para or paras):
+            if not para:
+                para = paras.pop()
+            prev, prev_page = para.pop()
+            if not re.search(r"[.!?:]$", prev):  # the paragraph broke at the page end: resume it
+                cur, cur_page, open_ = prev, prev_page, True
+            else:
+                para.append((prev, prev_page))
+        interrupted = False
+        table_line = _is_table_head(text) or (in_table and (_TRAILING_NUMS.search(text) or text.endswith(":")))
+        in_table = bool(table_line) or (_is_table_head(text))
+        if open_ and ln.page != cur_page and re.search(r"[.!?]$", cur):
+            open_ = False  # a sentence ended at the foot of the page: a new paragraph follows
+        if open_ and not table_line and not _BULLET.match(text):
+            cur = _join(cur, text, vocab)
+        else:
+            end_line()
+            cur, cur_page = text, ln.page
+        hyphen_wrap = bool(_HYPHEN_END.search(text)) and not text.endswith(" -")
+        wrapped = len(text) >= 0.7 * width and not text.endswith(":")
+        open_ = not table_line and (hyphen_wrap or wrapped)
+    end_line()
+    if para:
+        paras.append(para)
+    return paras
+
+
+_MARKER = re.compile(r"(?:(?<=[^\W\d_])|(?<=[^\W\d_][.,;:»”’')])|(?<=[»”’')]))(\d{1,3})(?=[\s),.;:]|$)")
+
+
+def _strip_markers(text: str, numbers: set[int]) -> str:
+    """Remove footnote markers glued to a word: "advies4 gevraagd", "gestimuleerd.5 Het"."""
+    return _MARKER.sub(lambda m: "" if int(m.group(1)) in numbers else m.group(0), text)
+
+
+def clean(doc: LoadedDoc) -> CleanDoc:
+    """Clean one loaded document (see the module docstring)."""
+    is_pdf = any(p.number is not None for p in doc.pages)
+    lines = _raw_lines(doc)
+    footers = _running_headers(lines, is_pdf)
+    urls = []
+    for ln in lines:
+        if ln.kind == "body" and _URL.match(ln.text):
+            ln.kind = "url"
+            urls.append(ln.text)
+    notes, note_ends = _footnotes(lines)
+    _recover_pages(lines, footers, note_ends)
+    vocab = _vocabulary(lines)
+    numbers = {n for n, _ in notes}
+    parts: list[str] = []
+    page_starts: list[tuple[int, int]] = []
+    pos = 0
+    for p_i, para in enumerate(_reflow(lines, vocab)):
+        for l_i, (text, page) in enumerate(para):
+            text = _strip_markers(text, numbers) if numbers else text
+            sep = "" if not parts else ("\n\n" if l_i == 0 else "\n")
+            pos += len(sep)
+            if page is not None and (not page_starts or page_starts[-1][1] != page):
+                page_starts.append((pos, page))
+            parts.append(sep + text)
+            pos += len(text)
+    footnotes = tuple(f"({n}) {text}" for n, text in notes)
+    if footnotes:
+        parts.append("\n\nVoetnoten\n\n" + "\n".join(footnotes))
+    return CleanDoc(meta=doc.meta, text="".join(parts) + "\n", page_starts=tuple(page_starts),
+                    footnotes=footnotes, urls=tuple(dict.fromkeys(urls)))

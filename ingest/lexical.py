@@ -1,0 +1,125 @@
+"""Lexical (BM25) index with a Dutch analyser, persisted beside the Chroma collection.
+
+The analyser lower-cases, keeps numbers ("610", "2.700", "25,0") and abbreviations ("bbl",
+"RMC") as tokens, drops Dutch stop words and stems with the Snowball "dutch_porter" stemmer
+(the newer "dutch" stemmer maps "gemeente" to "meen"). Non-goals: dense retrieval, fusion.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+# words, and numbers with Dutch thousand/decimal separators: 2.700 | 25,0 | 1.000.000
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
+_STAMP = "stamp.json"
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_DUTCH
+
+    # question words carry the question type, not the topic
+    extra = {"hoeveel", "wanneer", "welke", "waarom", "hoe", "wat", "wie", "waar", "mag", "moet",
+             "kan", "kun", "je", "jij", "u", "ik", "mijn", "een", "de", "het"}
+    return frozenset(STOPWORDS_DUTCH) | frozenset(extra)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("dutch_porter")
+
+
+def analyse(text: str) -> list[str]:
+    """Text -> list of index terms. Hyphenated words also yield their parts (mbo-opleiding)."""
+    stop = _stopwords()
+    words: list[str] = []
+    for match in _TOKEN.finditer(text.lower()):
+        token = match.group(0)
+        if token[0].isdigit():
+            words.append(token.replace(".", "") if re.fullmatch(r"\d{1,3}(\.\d{3})+", token) else token)
+            continue
+        parts = [token] + (token.split("-") if "-" in token else [])
+        words.extend(p for p in parts if len(p) > 1 and p not in stop)
+    numbers = [w for w in words if w[0].isdigit()]
+    stems = _stemmer().stemWords([w for w in words if not w[0].isdigit()])
+    return stems + numbers
+
+
+def stamp_of(ids: list[str]) -> str:
+    """A fingerprint of the set of chunk ids the lexical index was built from."""
+    return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()
+
+
+class LexicalIndex:
+    """BM25 over chunk texts; holds the bm25s model and the row -> chunk id mapping."""
+
+    def __init__(self, ids: list[str], model) -> None:
+        self.ids = ids
+        self._model = model
+
+    @classmethod
+    def build(cls, ids: list[str], texts: list[str]) -> "LexicalIndex":
+        import bm25s
+
+        model = bm25s.BM25(k1=1.2, b=0.75)
+        if ids:
+            model.index([analyse(t) or ["_empty_"] for t in texts], show_progress=False)
+        return cls(list(ids), model)
+
+    def search(self, query: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        """Top-k (chunk_id, score) for the query; `allowed` restricts to those ids (filters)."""
+        terms = analyse(query)
+        if not self.ids or not terms:
+            return []
+        vocab = self._model.vocab_dict
+        terms = [t for t in terms if t in vocab]
+        if not terms:
+            return []
+        scores = np.asarray(self._model.get_scores(terms))
+        if allowed is not None:
+            mask = np.fromiter((i in allowed for i in self.ids), dtype=bool, count=len(self.ids))
+            scores = np.where(mask, scores, 0.0)
+        top = np.argsort(-scores)[:k]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def save(self, folder: Path, stamp: str) -> None:
+        """Write atomically: a temp folder renamed over the old one (a crash keeps the old)."""
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".bm25-", dir=folder.parent))
+        try:
+            if self.ids:
+                self._model.save(str(tmp), show_progress=False)
+            (tmp / "ids.json").write_text(json.dumps(self.ids))
+            (tmp / _STAMP).write_text(json.dumps({"stamp": stamp, "count": len(self.ids)}))
+            old = folder.with_name(folder.name + ".old")
+            shutil.rmtree(old, ignore_errors=True)
+            if folder.exists():
+                os.replace(folder, old)
+            os.replace(tmp, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path) -> tuple["LexicalIndex", str] | None:
+        """The saved index and its stamp, or None when absent or unreadable (caller rebuilds)."""
+        import bm25s
+
+        try:
+            stamp = json.loads((folder / _STAMP).read_text())["stamp"]
+            ids = json.loads((folder / "ids.json").read_text())
+            model = bm25s.BM25.load(str(folder), show_progress=False) if ids else bm25s.BM25()
+        except (OSError, ValueError, KeyError):
+            return None
+        return cls(ids, model), stamp

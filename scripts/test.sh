@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite (real model, real Chroma). Extra args go to pytest.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || exit 1
+.venv/bin/python -m pytest "$@"
+rc=$?
+if [ "$rc" -eq 5 ]; then
+  echo "test.sh: pytest collected no tests; that is a failure here" >&2
+  exit 1
+fi
+exit "$rc"

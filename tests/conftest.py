@@ -1,0 +1,68 @@
+"""Shared fixtures: settings in a temp data dir, a deterministic fake embedder, and the real
+converted e5 model (converted once per session into MBO_CACHE_DIR or ~/.cache)."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE_CORPUS = REPO / "tests" / "fixtures" / "corpus"
+
+
+class FakeEmbedder:
+    """Hashed bag-of-words vectors: deterministic, fast, good enough for store tests."""
+
+    name = "fake-bow-64"
+
+    def __init__(self, fail_after: int | None = None):
+        self.calls = 0
+        self.embedded = 0
+        self.fail_after = fail_after
+
+    def _vec(self, text: str) -> list[float]:
+        v = [0.0] * 64
+        for w in re.findall(r"\w+", text.lower()):
+            v[int(hashlib.md5(w.encode()).hexdigest(), 16) % 64] += 1.0
+        n = math.sqrt(sum(x * x for x in v)) or 1.0
+        return [x / n for x in v]
+
+    def embed_documents(self, texts):
+        self.calls += 1
+        if self.fail_after is not None and self.calls > self.fail_after:
+            raise RuntimeError("simulated crash while embedding")
+        self.embedded += len(texts)
+        return [self._vec(t) for t in texts]
+
+    def embed_query(self, text):
+        return self._vec(text)
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", corpus_dir=FIXTURE_CORPUS, chunk_size=400, chunk_min=80,
+                    embed_batch_size=2)
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory) -> Settings:
+    """Settings with the real default embedding model (converted once into the cache dir)."""
+    return Settings(data_dir=tmp_path_factory.mktemp("realdata"))
+
+
+@pytest.fixture(scope="session")
+def real_embedder(real_settings):
+    from ingest.embed import E5Embeddings
+
+    return E5Embeddings.from_settings(real_settings)

@@ -1,0 +1,121 @@
+"""Ingest end to end with a real Chroma (temp dir) and a fake embedder; one test with the
+real e5 model lives in test_index_real.py."""
+
+import threading
+
+import pytest
+
+from assistant.errors import StoreError
+from ingest.index import Index
+from ingest.pipeline import ingest, ingest_lock
+from tests.conftest import FakeEmbedder
+
+pytestmark = pytest.mark.integration
+
+ENTREE = """Entree-opleiding
+
+De Entree-opleiding is bedoeld voor jongeren zonder vooropleiding. Zij hebben geen diploma van het vmbo.
+
+Toelating
+
+Iedereen van 16 jaar of ouder mag zich aanmelden. De opleiding duurt een jaar.
+"""
+BBL = """Beroepsbegeleidende leerweg
+
+In de bbl werkt de student vier dagen per week bij een leerbedrijf en gaat hij een dag naar school.
+
+Bekostiging
+
+De werkgever betaalt het loon. De student betaalt het cursusgeld, tenzij de werkgever dat vergoedt.
+"""
+
+
+def _corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "entree.txt").write_text(ENTREE, encoding="utf-8")
+    (folder / "bbl.md").write_text(BBL, encoding="utf-8")
+    return folder
+
+
+def _run(settings, folder, embedder=None, **kw):
+    index = Index(settings, embedder or FakeEmbedder())
+    return ingest([folder], settings, index, **kw), index
+
+
+def test_reingest_unchanged_embeds_nothing(settings, tmp_path):
+    folder = _corpus(tmp_path)
+    first, index = _run(settings, folder)
+    assert first.documents == 2 and first.chunks >= 2 and first.embedded == first.chunks
+    emb = FakeEmbedder()
+    second, index2 = _run(settings, folder, emb)
+    assert second.embedded == 0 and emb.embedded == 0
+    assert second.skipped == first.chunks and second.removed == 0
+    assert index2.count() == first.chunks
+
+
+def test_changed_document_replaces_its_chunks(settings, tmp_path):
+    folder = _corpus(tmp_path)
+    _run(settings, folder)
+    (folder / "bbl.md").write_text(BBL.replace("vier dagen", "drie dagen"), encoding="utf-8")
+    report, index = _run(settings, folder)
+    assert report.embedded >= 1 and report.removed >= 1
+    texts = " ".join(index._get(include=["documents"])["documents"])
+    assert "drie dagen" in texts and "vier dagen" not in texts
+    assert index.count() == report.chunks
+
+
+def test_removed_document_is_removed(settings, tmp_path):
+    folder = _corpus(tmp_path)
+    first, _ = _run(settings, folder)
+    (folder / "entree.txt").unlink()
+    report, index = _run(settings, folder)
+    assert report.documents == 1 and report.removed >= 1
+    assert set(index.documents()) == {"bbl"}
+
+
+def test_bad_files_are_reported_and_the_rest_ingests(settings, tmp_path):
+    folder = _corpus(tmp_path)
+    first, _ = _run(settings, folder)
+    (folder / "leeg.txt").write_bytes(b"")
+    (folder / "kapot.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<")
+    (folder / "plaatje.txt").write_bytes(bytes(range(256)) * 8)
+    (folder / "data.xlsx").write_bytes(b"PK\x03\x04")
+    # a document that was fine becomes unreadable: its chunks stay
+    (folder / "entree.txt").write_bytes(b"\x00\x01\x02" * 100)
+    report, index = _run(settings, folder)
+    failed = {f.path.rsplit("/", 1)[-1]: f.reason for f in report.failed}
+    assert set(failed) == {"leeg.txt", "kapot.pdf", "plaatje.txt", "data.xlsx", "entree.txt"}
+    assert all(reason for reason in failed.values())
+    assert "unsupported" in failed["data.xlsx"]
+    assert set(index.documents()) == {"entree", "bbl"}
+    assert index.count() == first.chunks
+
+
+def test_interrupted_ingest_is_repaired_without_duplicates(settings, tmp_path):
+    folder = _corpus(tmp_path)
+    (folder / "extra.txt").write_text("Extra\n\n" + "Een zin over de derde leerweg. " * 60, encoding="utf-8")
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        _run(settings, folder, FakeEmbedder(fail_after=1))
+    partial = Index(settings, FakeEmbedder()).count()
+    report, index = _run(settings, folder)
+    assert 0 < partial < report.chunks
+    assert report.embedded == report.chunks - partial
+    assert index.count() == report.chunks
+    ids = index._get(include=[])["ids"]
+    assert len(ids) == len(set(ids))
+    assert len(index.lexical.ids) == report.chunks
+
+
+def test_second_ingest_refuses_while_one_runs(settings):
+    with ingest_lock(settings.data_dir):
+        with pytest.raises(StoreError, match="another ingest"):
+            with ingest_lock(settings.data_dir):
+                pass
+
+
+def test_missing_path_is_a_clear_error(settings, tmp_path):
+    from assistant.errors import InputError
+
+    with pytest.raises(InputError, match="no such file"):
+        _run(settings, tmp_path / "nergens")
