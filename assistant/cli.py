@@ -12,7 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from assistant.errors import InputError, MboError
+from pydantic import ValidationError
+
+from assistant.errors import ConfigError, InputError, MboError
 from assistant.settings import Settings
 
 MAX_QUESTION = 2000
@@ -37,14 +39,52 @@ def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def check_question(question: object) -> str:
-    if not isinstance(question, str):
-        raise InputError(f"the question must be text, got {type(question).__name__}")
-    q = question.strip()
-    if not q:
-        raise InputError("the question is empty; type a question about mbo policy")
-    if len(q) > MAX_QUESTION:
-        raise InputError(f"the question has {len(q)} characters; shorten it to at most {MAX_QUESTION}")
-    return q
+    from assistant.chain import check_question as check
+
+    return check(question, MAX_QUESTION)
+
+
+def _read_history(path: str | None) -> list[tuple[str, str]]:
+    if not path:
+        return []
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"--history {path}: cannot read a JSON list of [role, text] pairs ({exc})") from exc
+    if not isinstance(data, list):
+        raise InputError(f"--history {path}: expected a JSON list of [role, text] pairs, got {type(data).__name__}")
+    return [tuple(x) if isinstance(x, list) else x for x in data]
+
+
+def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.compose import as_dict
+    from assistant.factory import build_assistant
+    from assistant.types import Filters
+
+    question = check_question(args.question)
+    history = _read_history(args.history)
+    assistant = build_assistant(settings)
+    filters = Filters(doc_ids=tuple(args.doc or ()), doc_types=tuple(args.type or ()))
+    if args.json:
+        answer = assistant.answer(question, history, filters, mode=args.mode)
+        print(json.dumps(as_dict(answer), ensure_ascii=False, indent=2))
+        return 0
+    answer = None
+    for event in assistant.stream(question, history, filters, mode=args.mode):
+        if isinstance(event, str):
+            print(event, end="", flush=True)
+        else:
+            answer = event
+    if answer.mode == "llm":
+        print("\n" + "-" * 40)
+    print(answer.text)
+    for c in answer.citations:
+        where = " | ".join(str(x) for x in (c.hit.meta.title, c.hit.meta.date or c.hit.meta.period,
+                                            c.hit.chunk.section, c.hit.chunk.page and f"p. {c.hit.chunk.page}") if x)
+        print(f"  [{c.n}] {where}")
+    for note in answer.notes:
+        print(f"  ({note})")
+    return 0
 
 
 def _cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
@@ -70,6 +110,12 @@ def _cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from evals.run import main as run_eval
+
+    return run_eval(args, settings)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mbo-assistant", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -86,13 +132,35 @@ def parser() -> argparse.ArgumentParser:
     ret.add_argument("--type", action="append", help="only this document type (repeatable)")
     ret.add_argument("--json", action="store_true")
     ret.set_defaults(func=_cmd_retrieve)
+    ask = sub.add_parser("ask", help="answer a question with citations")
+    ask.add_argument("question")
+    ask.add_argument("--history", help="JSON file: a list of [role, text] pairs (roles user/assistant)")
+    ask.add_argument("--mode", choices=("extractive", "llm"), default=None,
+                     help="default: MBO_ANSWER_MODE (extractive)")
+    ask.add_argument("--doc", action="append", help="only this doc_id (repeatable)")
+    ask.add_argument("--type", action="append", help="only this document type (repeatable)")
+    ask.add_argument("--json", action="store_true")
+    ask.set_defaults(func=_cmd_ask)
+    ev = sub.add_parser("eval", help="answer (and score) a question set")
+    ev.add_argument("questions", help="JSONL question set, e.g. evals/questions/dev.jsonl")
+    ev.add_argument("--mode", choices=("extractive", "llm"), default=None)
+    ev.add_argument("--out", help="write RESULTS.jsonl here")
+    ev.add_argument("--report", help="write report.md and report.html into this folder")
+    ev.add_argument("--no-score", action="store_true", help="only answer (id and question needed)")
+    ev.add_argument("--compare", help="an older RESULTS.jsonl to diff against in the report")
+    ev.set_defaults(func=_cmd_eval)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        settings = Settings()
+        try:
+            settings = Settings()
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = "MBO_" + str(err["loc"][0]).upper() if err.get("loc") else "settings"
+            raise ConfigError(f"{field}={err.get('input')!r}: {err['msg']}; fix or unset it") from None
         return args.func(args, settings)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)

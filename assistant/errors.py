@@ -28,3 +28,7 @@ class ModelError(MboError):
 
 class StoreError(MboError):
     """The index is missing, locked by another process, or inconsistent."""
+
+
+class PromptError(ConfigError):
+    """A prompt file is missing or a placeholder was not filled."""

@@ -22,3 +22,34 @@ def build_index(settings: Settings, embedder: Embedder | None = None, client=Non
 def build_retriever(settings: Settings, index: Index | None = None) -> HybridRetriever:
     return HybridRetriever(index=index or build_index(settings), k=settings.retrieve_k,
                            dense_k=settings.dense_k, lexical_k=settings.lexical_k, rrf_k=settings.rrf_k)
+
+
+def build_similarity(embedder) -> "callable":
+    """e5 cosine between an answer sentence (as query) and a passage: the cross-lingual support
+    test (support.check uses it only when word overlap is low, e.g. English answers)."""
+    import functools
+
+    import numpy as np
+
+    @functools.lru_cache(maxsize=4096)
+    def passage_vec(text: str):
+        return np.asarray(embedder.embed_documents([text])[0])
+
+    def similarity(sentence: str, passage: str) -> float:
+        return float(np.dot(np.asarray(embedder.embed_query(sentence)), passage_vec(passage)))
+
+    return similarity
+
+
+def build_assistant(settings: Settings, retriever: HybridRetriever | None = None, chat_model_factory=None):
+    """The one factory: app, CLI and evals call this; tests pass a retriever over fakes."""
+    from assistant.chain import Assistant
+
+    retriever = retriever or build_retriever(settings)
+    if chat_model_factory is None and settings.llm_backend != "none":
+        def chat_model_factory():
+            from assistant.llm import build_chat_model
+
+            return build_chat_model(settings)
+    return Assistant(settings, retriever, chat_model_factory,
+                     similarity=build_similarity(retriever.index.embedder))

@@ -62,11 +62,12 @@ class HybridRetriever(BaseRetriever):
         missing = [cid for cid, _ in fused if cid not in found]
         found.update(self.index.fetch(missing))
         dense_set, lexical_set = set(dense_ids), set(lexical_ids)
+        sims = {doc.id: 1.0 - float(dist) for doc, dist in dense}
         hits = []
         for rank, (cid, score) in enumerate(fused, start=1):
             chunk, meta = found[cid]
             sources = tuple(s for s, ids in (("dense", dense_set), ("lexical", lexical_set)) if cid in ids)
-            hits.append(Hit(rank, chunk, meta, score, sources))
+            hits.append(Hit(rank, chunk, meta, score, sources, sims.get(cid)))
         t3 = time.perf_counter()
         timings = {"dense": (t1 - t0) * 1000, "lexical": (t2 - t1) * 1000, "fuse": (t3 - t2) * 1000}
         return hits, timings

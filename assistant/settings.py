@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -51,6 +51,41 @@ class Settings(BaseSettings):
     rrf_k: int = 60
     dense_k: int = 30
     lexical_k: int = 30
+
+    # answering: "extractive" needs no LLM; "llm" needs llm_backend other than "none"
+    answer_mode: Literal["extractive", "llm"] = "extractive"
+    max_question_chars: int = 2000
+    # extractive: refuse when the best sentence scores below this (cos + 0.1 * lexical);
+    # chosen on the dev set, see README "Measurements"
+    answer_threshold: float = 0.90
+    stale_after_years: int = 3  # older documents get a "from <date>" note in the answer
+
+    # chat model (llm mode): "local" = Qwen2.5-Coder-Instruct GGUF from the PyPI part packages,
+    # "openai" = any OpenAI-compatible endpoint (vLLM, llama.cpp server, Azure/OpenAI),
+    # "ollama" = an Ollama server. llm_model is a GGUF path, a known local name, or a remote name.
+    llm_backend: Literal["none", "local", "openai", "ollama"] = "none"
+    llm_model: str = "qwen2.5-coder-1.5b-instruct-q4"
+    llm_engine: Literal["llama-cpp", "transformers"] = "llama-cpp"
+    llm_base_url: str = ""
+    llm_api_key: SecretStr = SecretStr("")
+    llm_timeout_s: float = 60.0
+    llm_max_tokens: int = 350
+    llm_temperature: float = 0.0
+    llm_threads: int = 2
+    llm_context: int = 4096
+
+    # the web page
+    host: str = "127.0.0.1"
+    port: int = 7860
+    share: bool = False
+    auth_file: Path | None = None  # "user:password" lines; MBO_USERS="u:p,u2:p2" also works
+    users: SecretStr = SecretStr("")
+    admins: str = ""  # comma-separated user names allowed to upload documents
+    feedback_db: Path | None = None  # default data_dir / "feedback.sqlite"
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.feedback_db or self.data_dir / "feedback.sqlite"
 
     @property
     def chroma_dir(self) -> Path:

@@ -90,6 +90,7 @@ class Hit:
     meta: DocMeta
     score: float
     sources: tuple[str, ...] = ()  # which retrievers found it: ("dense", "lexical")
+    similarity: float | None = None  # cosine(query, passage) from the dense retriever, if it found it
 
 
 @dataclass(frozen=True)
@@ -119,3 +120,38 @@ class Filters:
     doc_types: tuple[str, ...] = ()
     year_from: int | None = None
     year_to: int | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Source [n] of an answer: the retrieved passage and the sentence(s) in it that support
+    the answer (`quote`, for highlighting; "" when no single sentence was singled out)."""
+
+    n: int
+    hit: Hit
+    quote: str = ""
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of an answer with its citation numbers and the support check's verdict."""
+
+    text: str
+    cites: tuple[int, ...]
+    supported: bool
+    reason: str = ""  # why not supported, e.g. "number 2026 not in the cited passage"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What `answer(question, history, filters)` returns (CLI, page and evals use it)."""
+
+    question: str
+    text: str  # with [n] markers; a refusal when answered is False
+    answered: bool
+    mode: str  # "extractive" | "llm"
+    citations: tuple[Citation, ...] = ()
+    sentences: tuple[AnswerSentence, ...] = ()
+    standalone: str = ""  # the question made standalone from the history (retrieval query)
+    notes: tuple[str, ...] = ()  # e.g. "LLM timed out; answered extractively", date notes
+    timings: dict = field(default_factory=dict)  # ms: retrieve, generate, total

@@ -51,6 +51,7 @@ class E5Embeddings(Embeddings):
         self.batch_size = batch_size
         self.threads = threads
         self._st: Any = None
+        self._query_cache: dict[str, list[float]] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -69,7 +70,14 @@ class E5Embeddings(Embeddings):
         return self.encode_passages(texts).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self.encode_queries([text])[0].tolist()
+        # retrieval and sentence selection both need the question's vector: compute it once
+        cached = self._query_cache.get(text)
+        if cached is None:
+            cached = self.encode_queries([text])[0].tolist()
+            if len(self._query_cache) > 256:
+                self._query_cache.clear()
+            self._query_cache[text] = cached
+        return cached
 
     # --------------------------------------------------------------- numpy interface
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:

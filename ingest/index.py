@@ -122,6 +122,15 @@ class Index:
         return self._client
 
     @property
+    def sentences(self):
+        """Sentence-vector cache for extractive answers (see sentences.py)."""
+        if getattr(self, "_sentences", None) is None:
+            from ingest.sentences import SentenceVectors
+
+            self._sentences = SentenceVectors(self.settings.data_dir / "sentences.sqlite", self.embedder)
+        return self._sentences
+
+    @property
     def collection(self):
         if self._collection is None:
             name = getattr(self.embedder, "name", "unknown")

@@ -67,6 +67,31 @@ class LexicalIndex:
     def __init__(self, ids: list[str], model) -> None:
         self.ids = ids
         self._model = model
+        self._idf: dict[str, float] = {}
+
+    def correct(self, term: str) -> str | None:
+        """A corpus term within a small edit distance of an unseen term (typos: 'betaald'),
+        or None. Only for words of 5+ letters, to keep 'weer' from becoming 'werk'."""
+        if len(term) < 5 or term[0].isdigit() or not self.ids:
+            return None
+        if not hasattr(self, "_vocab_list"):
+            self._vocab_list = [t for t in self._model.vocab_dict if t and not t[0].isdigit()]
+        import difflib
+
+        match = difflib.get_close_matches(term, self._vocab_list, n=1, cutoff=0.84)
+        return match[0] if match else None
+
+    def idf(self, term: str) -> float | None:
+        """BM25 idf of an analysed term: log(1 + (N - df + 0.5) / (df + 0.5)); None when the
+        corpus never uses the term (English words, typos)."""
+        if term not in self._idf:
+            n = len(self.ids)
+            if not n or term not in self._model.vocab_dict:
+                self._idf[term] = None
+            else:
+                df = int(np.count_nonzero(np.asarray(self._model.get_scores([term]))))
+                self._idf[term] = float(np.log(1 + (n - df + 0.5) / (df + 0.5))) if df else None
+        return self._idf[term]
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str]) -> "LexicalIndex":

@@ -74,7 +74,7 @@ def prepare(path: Path, meta: DocMeta | None, settings: Settings) -> tuple[DocMe
 
 
 def ingest(paths: Sequence[Path], settings: Settings, index: Index, *, rebuild: bool = False,
-           bar=None, wait: bool = False) -> IngestReport:
+           bar=None, wait: bool = False, sentences: bool = True) -> IngestReport:
     t0 = time.perf_counter()
     files = discover(paths)
     manifests = {folder: read_manifest(folder) for folder in {f for _, f in files if f is not None}}
@@ -101,6 +101,15 @@ def ingest(paths: Sequence[Path], settings: Settings, index: Index, *, rebuild: 
         counts = index.sync(prepared, bar=bar)
         removed = counts.removed + _remove_missing(index, prepared, present)
         index.refresh_lexical()
+        if sentences:
+            from assistant.extractive import sentences_of
+
+            texts = [t for _, chunks, _ in prepared for c in chunks for t, _, _ in sentences_of(c)]
+            todo = index.sentences.missing(texts)
+            if bar is not None and todo:
+                bar.reset(total=len(todo))
+                bar.set_description("sentences")
+            index.sentences.fill(todo, bar=bar)
     return IngestReport(documents=len(prepared), chunks=sum(len(c) for _, c, _ in prepared),
                         embedded=counts.embedded, skipped=counts.skipped, removed=removed,
                         failed=tuple(failures), seconds=time.perf_counter() - t0)

@@ -1,0 +1,198 @@
+"""The answer chain: `Assistant.answer(question, history, filters) -> Answer`, and `stream`.
+
+question -> standalone question (follow-ups) -> hybrid retrieval -> extractive selection or
+the grounded-citation prompt through a LangChain chat model -> citation verification
+(compose.verify) -> Answer. In llm mode a model that errors, times out or returns text without
+valid citations falls back to the extractive answer with a visible note, never to an uncited
+answer. Non-goals: the web page, evaluation, ingest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from assistant import compose, extractive, followup
+from assistant.errors import ConfigError, InputError
+from assistant.prompts import render
+from assistant.settings import Settings
+from assistant.types import Answer, Filters, Hit
+
+_TONE = {"professional": "Spreek de lezer aan met 'u'; schrijf zakelijk.",
+         "student": "Spreek de lezer aan met 'je'; schrijf eenvoudig en vriendelijk."}
+_LANG = {"nl": "Nederlands", "en": "Engels (English)"}
+_FRAME_EN = "According to the Dutch source documents (quoted in Dutch):"
+
+
+def check_question(question: Any, limit: int = 2000) -> str:
+    """The question, stripped; InputError for empty, too long or non-text input."""
+    if not isinstance(question, str):
+        raise InputError(f"the question must be text, got {type(question).__name__}; pass a string")
+    q = question.strip()
+    if not q:
+        raise InputError("the question is empty; type a question")
+    if len(q) > limit:
+        raise InputError(f"the question has {len(q)} characters, more than the limit of {limit}; "
+                         "shorten it")
+    if "\x00" in q or sum(not (ch.isprintable() or ch in "\n\t") for ch in q) > 0:
+        raise InputError("the question contains control characters; type plain text")
+    return q
+
+
+def sources_block(hits: Sequence[Hit]) -> str:
+    parts = []
+    for n, h in enumerate(hits, start=1):
+        where = " > ".join(p for p in (h.meta.title, h.chunk.section) if p)
+        when = h.meta.date or h.meta.period or "datum onbekend"
+        parts.append(f"[{n}] ({where}; {when})\n{h.chunk.text}")
+    return "\n\n".join(parts)
+
+
+class Assistant:
+    """Holds the retriever and (lazily) the chat model; one per process, thread-safe for reads."""
+
+    def __init__(self, settings: Settings, retriever, chat_model_factory: Callable[[], Any] | None = None,
+                 today: dt.date | None = None, similarity: Callable[[str, str], float] | None = None):
+        self.settings = settings
+        self.retriever = retriever
+        self._chat_factory = chat_model_factory
+        self._chat = None
+        self.today = today
+        self.similarity = similarity
+
+    @property
+    def llm_available(self) -> bool:
+        return self._chat_factory is not None
+
+    def chat_model(self):
+        if self._chat_factory is None:
+            raise ConfigError("llm mode needs a chat model; set MBO_LLM_BACKEND to local, openai or "
+                              "ollama (see README), or use --mode extractive")
+        if self._chat is None:
+            self._chat = self._chat_factory()
+        return self._chat
+
+    # ------------------------------------------------------------------ public interface
+    def answer(self, question: str, history: Sequence[tuple[str, str]] = (), filters: Filters | None = None,
+               mode: str | None = None, audience: str = "professional") -> Answer:
+        final = None
+        for event in self.stream(question, history, filters, mode, audience):
+            if isinstance(event, Answer):
+                final = event
+        assert final is not None
+        return final
+
+    def stream(self, question: str, history: Sequence[tuple[str, str]] = (), filters: Filters | None = None,
+               mode: str | None = None, audience: str = "professional") -> Iterator[str | Answer]:
+        """Yields text deltas (llm mode) and finally the verified Answer."""
+        t0 = time.perf_counter()
+        q = check_question(question, self.settings.max_question_chars)
+        history = _check_history(history)
+        mode = mode or self.settings.answer_mode
+        if mode not in ("extractive", "llm"):
+            raise InputError(f"mode {mode!r} is not known; use 'extractive' or 'llm'")
+        if mode == "llm":
+            self.chat_model()  # fail early with a clear ConfigError when no backend is configured
+        standalone = self._standalone(q, history, mode)
+        lang = extractive.language(q)
+        query = extractive.expand_english(standalone) if lang == "en" else standalone
+        t1 = time.perf_counter()
+        hits, _ = self.retriever.search(query, filters=filters)
+        t2 = time.perf_counter()
+        if mode == "llm":
+            answer = yield from self._llm(q, standalone, lang, hits, audience)
+        else:
+            answer = self._extractive(q, standalone, lang, hits)
+        t3 = time.perf_counter()
+        timings = {"retrieve": (t2 - t1) * 1000, "generate": (t3 - t2) * 1000, "total": (t3 - t0) * 1000}
+        if t1 - t0 > 0.001:
+            timings["condense"] = (t1 - t0) * 1000
+        yield _with(answer, timings=timings)
+
+    # ------------------------------------------------------------------ steps
+    def _today(self) -> dt.date:
+        return self.today or dt.date.today()
+
+    def _standalone(self, q: str, history, mode: str) -> str:
+        if not history or not followup.is_elliptic(q):
+            return q
+        if mode == "llm":
+            try:
+                convo = "\n".join(f"{'Gebruiker' if r == 'user' else 'Assistent'}: {t}" for r, t in history[-4:])
+                out = self.chat_model().invoke(render("condense", history=convo, question=q))
+                text = str(getattr(out, "content", out)).strip().splitlines()[0].strip()
+                if 3 < len(text) < 500:
+                    return text
+            except Exception:  # noqa: BLE001 - any model failure: the rule still works
+                pass
+        return followup.standalone(q, history)
+
+    def _extractive(self, q: str, standalone: str, lang: str, hits: list[Hit], notes=()) -> Answer:
+        lexical = self.retriever.index.lexical
+        query = extractive.resolve_terms(extractive.parse_query(standalone), lexical)
+        index = self.retriever.index
+        qvec = index.embedder.embed_query(standalone) if hits else None
+        picks = extractive.extract(query, hits, lexical.idf, qvec=qvec, vectors=index.sentences,
+                                   threshold=self.settings.answer_threshold)
+        if not picks:
+            return compose.refusal(q, lang, "extractive", hits, standalone, tuple(notes))
+        raw = " ".join(f"{p.text} [{p.hit + 1}]" for p in picks)
+        quotes: dict[int, str] = {}
+        for p in picks:
+            quotes[p.hit + 1] = (quotes.get(p.hit + 1, "") + " " + p.quote).strip()
+        return compose.verify(q, raw, hits, mode="extractive", lang=lang, today=self._today(),
+                              stale_years=self.settings.stale_after_years, standalone=standalone,
+                              similarity=self.similarity, quotes=quotes, notes=tuple(notes),
+                              frame=_FRAME_EN if lang == "en" else "")
+
+    def _llm(self, q: str, standalone: str, lang: str, hits: list[Hit], audience: str):
+        from langchain_core.output_parsers import StrOutputParser
+        from langchain_core.runnables import RunnableLambda
+
+        if not hits:
+            return compose.refusal(q, lang, "llm", hits, standalone)
+        prompt = RunnableLambda(lambda _: render(
+            "answer", refusal=compose.REFUSAL[lang], language=_LANG[lang],
+            tone=_TONE.get(audience, _TONE["professional"]), sources=sources_block(hits), question=standalone))
+        chain = prompt | self.chat_model() | StrOutputParser()
+        deadline = time.perf_counter() + self.settings.llm_timeout_s
+        pieces: list[str] = []
+        try:
+            for delta in chain.stream({}):
+                pieces.append(delta)
+                yield delta
+                if time.perf_counter() > deadline:
+                    raise TimeoutError(f"no complete answer within {self.settings.llm_timeout_s:.0f} s")
+        except Exception as exc:  # noqa: BLE001 - timeouts, HTTP errors, model crashes alike
+            note = f"Het taalmodel gaf geen antwoord ({type(exc).__name__}: {exc}); dit antwoord is extractief samengesteld."
+            return self._extractive(q, standalone, lang, hits, notes=(note,))
+        raw = "".join(pieces).strip()
+        answer = compose.verify(q, raw, hits, mode="llm", lang=lang, today=self._today(),
+                                stale_years=self.settings.stale_after_years, standalone=standalone,
+                                similarity=self.similarity)
+        if not answer.answered and not compose.is_refusal(raw):
+            # garbage or only unsupported sentences: fall back, visibly
+            note = "Het antwoord van het taalmodel was niet met de bronnen te onderbouwen; dit antwoord is extractief samengesteld."
+            fallback = self._extractive(q, standalone, lang, hits, notes=answer.notes + (note,))
+            return _with(fallback, sentences=answer.sentences + fallback.sentences) if not fallback.answered else fallback
+        return answer
+
+
+def _with(answer: Answer, **changes) -> Answer:
+    from dataclasses import replace
+
+    return replace(answer, **changes)
+
+
+def _check_history(history) -> list[tuple[str, str]]:
+    out = []
+    for i, turn in enumerate(history or ()):
+        if not isinstance(turn, (list, tuple)) or len(turn) != 2 or not all(isinstance(x, str) for x in turn):
+            raise InputError(f"history[{i}] must be a [role, text] pair of strings, got {turn!r}")
+        role, text = turn
+        if role not in ("user", "assistant"):
+            raise InputError(f"history[{i}] has role {role!r}; use 'user' or 'assistant'")
+        out.append((role, text))
+    return out

@@ -1,0 +1,266 @@
+"""Extractive answers (no LLM): pick the sentences in the retrieved passages that answer the
+question, in source order, each followed by its [n]; refuse when none does.
+
+Question-type aware: "hoeveel"/"how many" wants a number or amount, "wanneer"/"when" a date or
+year, "wie"/"who" an organisation or person, a yes/no question the sentence that settles it.
+Table rows are answered from one row plus the table's header ("bedrag x € 1 mln"), restricted
+to the years the question names. Scoring is idf-weighted coverage of the question's terms
+(stemmed; English terms mapped to the corpus' Dutch terms by a small glossary) plus the
+passage's retrieval rank, so it is fast (no model call). Non-goals: paraphrasing, translation
+(an English question gets the Dutch source sentences in an English frame), generation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib.resources import files
+
+from assistant.cite import split_sentences
+import numpy as np
+
+from assistant.types import Chunk, Hit
+from ingest.lexical import analyse
+
+_EN_WORDS = {"the", "what", "who", "when", "how", "is", "are", "does", "do", "can", "which", "of",
+             "for", "a", "an", "in", "to", "much", "many", "long", "and", "with", "my", "i", "it"}
+_NL_WORDS = {"de", "het", "een", "wat", "wie", "wanneer", "hoe", "is", "zijn", "kan", "welke", "van",
+             "voor", "in", "en", "met", "mijn", "ik", "mag", "moet", "hoeveel", "hoelang", "die", "dat"}
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_NUMBER = re.compile(r"\d")
+_MONTH = re.compile(r"\b(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
+                    r"november|december|voorjaar|najaar|zomer|winter)\b", re.IGNORECASE)
+_ACRONYM = re.compile(r"\b[A-Z]{2,}\b|\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)+\b")
+_YESNO = re.compile(r"^(mag|kan|kun|moet|is|zijn|heeft|hebben|krijg|krijgt|wordt|worden|blijft|"
+                    r"behoud|telt|geldt|bestaat|can|may|must|is|are|does|do|will|should)\b", re.I)
+_SPECIFIC_IDF = 2.0  # idf above which a missing question word counts as a missing topic
+_MISSING_PENALTY = 0.6
+# generic words that say little about which sentence answers
+# (question phrasing: "volgens", "zou", "mijn cliënt", "precies" …)
+_GENERIC = set(analyse(
+    "mbo student studenten opleiding opleidingen volgen volgens krijgen krijg krijgt gaan gaat doen "
+    "doet zitten staan staat document documenten vraag vragen mogelijk zou zouden welk welke "
+    "moeten moet kunnen kan worden wordt heeft hebben vindt ligt geeft geven nu precies eigenlijk "
+    "gewoon ongeveer meestal cliënt client klant iemand mensen persoon the on of what which does"))
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    kind: str  # number | date | who | yesno | open
+    lang: str  # nl | en
+    terms: tuple[str, ...]  # analysed (stemmed) content terms, incl. Dutch glossary terms
+    years: tuple[str, ...]
+    unknown: tuple[str, ...] = ()  # Dutch question words the corpus never uses (see resolve_terms)
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A chosen sentence: which hit (0-based), its text for the answer, its span in the chunk."""
+
+    hit: int
+    text: str
+    quote: str  # the original text in the chunk (for highlighting)
+    start: int
+    score: float
+
+
+@lru_cache(maxsize=1)
+def glossary() -> tuple[tuple[tuple[str, ...], str], ...]:
+    rows = []
+    for line in files("assistant").joinpath("data/glossary_en_nl.txt").read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and "|" in line:
+            en, nl = line.split("|", 1)
+            rows.append((tuple(en.split()), nl.strip()))
+    return tuple(rows)
+
+
+def language(text: str) -> str:
+    words = re.findall(r"[a-z]+", text.lower())
+    en = sum(w in _EN_WORDS for w in words)
+    nl = sum(w in _NL_WORDS for w in words)
+    return "en" if en > nl else "nl"
+
+
+def expand_english(text: str) -> str:
+    """Append the glossary's Dutch terms for the English words in `text`."""
+    low = f" {text.lower()} "
+    extra = [nl for ens, nl in glossary() if any(f" {e} " in low or f" {e}?" in low for e in ens)]
+    return text + (" " + " ".join(extra) if extra else "")
+
+
+def parse_query(question: str) -> Query:
+    lang = language(question)
+    low = question.lower().strip()
+    if re.search(r"\b(hoeveel|hoe ?veel|how (many|much)|welk bedrag|what amount|hoe hoog|wat kost|"
+                 r"hoeveel geld|how high)\b", low) or re.search(r"\bhoe ?lang\b|\bhow long\b", low):
+        kind = "number"
+    elif re.search(r"\b(wanneer|per wanneer|vanaf wanneer|sinds wanneer|in welk jaar|when|what year)\b", low):
+        kind = "date"
+    elif re.search(r"\b(wie|welke (organisaties?|instanties?|partij(en)?|ministeries?)|bij wie|who|"
+                   r"which organi[sz]ations?)\b", low):
+        kind = "who"
+    elif _YESNO.match(low):
+        kind = "yesno"
+    else:
+        kind = "open"
+    text = expand_english(question) if lang == "en" else question
+    terms = tuple(dict.fromkeys(t for t in analyse(text) if not _YEAR.fullmatch(t)))
+    return Query(question, kind, lang, terms, tuple(_YEAR.findall(question)))
+
+
+def sentences_of(chunk: Chunk) -> list[tuple[str, str, int]]:
+    """Candidate answer units of a chunk: (text to embed and score, original text, offset in
+    the chunk). Table rows are rendered with the table header ("Mbo 2 (bedrag x € 1 mln): 2022: 80,0; …")."""
+    text = chunk.text
+    if chunk.kind == "table":
+        lines = text.split("\n")
+        head, out, pos = lines[0], [], len(lines[0]) + 1
+        for line in lines[1:]:
+            if line.strip() and not line.rstrip().endswith(":"):
+                out.append((_row_text(head, line), line, pos))
+            pos += len(line) + 1
+        return out
+    out = []
+    for a, b in split_sentences(text):
+        part = text[a:b]
+        if len(part.strip()) > 15:
+            out.append((part.strip(), part.strip(), a + len(part) - len(part.lstrip())))
+    return out
+
+
+def _row_text(head: str, row: str, years: tuple[str, ...] = ()) -> str:
+    """'Mbo 2 80,0 100,0' under 'bedrag x € 1 mln 2022 2023' -> 'Mbo 2 (bedrag x € 1 mln): 2022: 80,0; 2023: 100,0'."""
+    cols = head.split()
+    year_idx = [i for i, c in enumerate(cols) if _YEAR.fullmatch(c)]
+    if not year_idx:
+        return row
+    unit = " ".join(cols[:year_idx[0]])
+    labels = cols[year_idx[0]:]
+    tokens = row.split()
+    values = tokens[-len(labels):] if len(tokens) > len(labels) else tokens
+    name = " ".join(tokens[:len(tokens) - len(values)])
+    pairs = [(lab, val) for lab, val in zip(labels, values) if not years or lab in years]
+    if not pairs:
+        pairs = list(zip(labels, values))
+    body = "; ".join(f"{'structureel' if lab.startswith('struc') else lab}: {val}" for lab, val in pairs)
+    return f"{name} ({unit}): {body}."
+
+
+def _type_ok(q: Query, sentence: str) -> float:
+    if q.kind == "number":
+        return 1.0 if _NUMBER.search(sentence) or re.search(
+            r"\b(een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|half|helft)\b", sentence, re.I) else 0.0
+    if q.kind == "date":
+        return 1.0 if _YEAR.search(sentence) or _MONTH.search(sentence) else 0.0
+    if q.kind == "who":
+        return 1.0 if _ACRONYM.search(sentence) or re.search(
+            r"\b(werkgever|gemeente|school|instelling|student|minister|kabinet|UWV|SBB|DUO)\w*", sentence, re.I) else 0.3
+    return 1.0
+
+
+def _compound_match(term: str, terms: set[str]) -> bool:
+    """Dutch compounds: 'maatwerkscholing' ~ {'maatwerk', 'scholing'}; 'leerbaan' ~ 'bbl-leerbaan'."""
+    if len(term) < 5 or term[0].isdigit():
+        return False
+    for t in terms:
+        if len(t) >= 4 and not t[0].isdigit() and (t in term or term in t):
+            return True
+    return False
+
+
+def resolve_terms(q: Query, lexical) -> Query:
+    """Map each question term onto the corpus vocabulary: known terms stay, typos are corrected
+    ('betaald' -> 'betaalt'), English words are dropped, and Dutch words the corpus never uses
+    are kept as `unknown` (a topic the documents may not cover)."""
+    terms, unknown = [], []
+    for t in q.terms:
+        if lexical.idf(t) is not None:
+            terms.append(t)
+            continue
+        fixed = lexical.correct(t)
+        if fixed and lexical.idf(fixed) is not None:
+            terms.append(fixed)
+        elif q.lang == "nl" and not t[0].isdigit():
+            unknown.append(t)
+    return replace(q, terms=tuple(dict.fromkeys(terms)), unknown=tuple(unknown))
+
+
+def score(q: Query, sentence: str, context: str, rank: int, idf, passage: str = "") -> float:
+    """idf-weighted share of question terms in the sentence (compound parts 0.7, section/title
+    0.5, rest of the passage 0.3), x type fit, x a penalty per specific term found nowhere,
+    x a mild retrieval-rank prior."""
+    if not q.terms:
+        return 0.0
+    sent_terms = set(analyse(sentence))
+    ctx_terms = set(analyse(context))
+    psg_terms = set(analyse(passage)) if passage else set()
+    total = got = 0.0
+    missing = 0
+    for t in q.terms:
+        w = idf(t)
+        if w is None:  # unresolved terms are handled by resolve_terms (q.unknown)
+            continue
+        w *= 0.3 if t in _GENERIC else 1.0
+        total += w
+        if t in sent_terms:
+            got += w
+        elif _compound_match(t, sent_terms):
+            got += 0.7 * w
+        elif t in ctx_terms:
+            got += 0.5 * w
+        elif t in psg_terms or _compound_match(t, psg_terms):
+            got += 0.3 * w
+        elif w >= _SPECIFIC_IDF and t not in _GENERIC:
+            missing += 1  # a specific word of the question appears nowhere near this sentence
+    coverage = got / total if total else 0.0
+    coverage *= _MISSING_PENALTY ** (missing + len(q.unknown))
+    if q.years and not all(y in sentence for y in q.years):
+        coverage *= 0.4
+    return coverage * (0.5 + 0.5 * _type_ok(q, sentence)) * (1.0 / (1 + 0.08 * rank))
+
+
+def extract(q: Query, hits: list[Hit], idf, qvec=None, vectors=None, threshold: float = 0.45,
+            max_sentences: int = 3, margin: float = 0.03, sem_weight: float = 1.0,
+            lex_weight: float = 0.1) -> list[Pick]:
+    """The sentences that answer `q`, returned in source order; empty when the best one does
+    not reach `threshold` (the caller refuses).
+
+    score = sem_weight * cos(question, sentence) + lex_weight * lexical score  (with vectors)
+          = lexical score                                                       (without)
+    """
+    cands: list[tuple[int, str, str, int, float]] = []  # hit, text to show, quote, start, lexical
+    embed_texts: list[str] = []
+    for i, hit in enumerate(hits):
+        context = f"{hit.meta.title} {hit.chunk.section}"
+        head = hit.chunk.text.split("\n", 1)[0] if hit.chunk.kind == "table" else ""
+        for text, quote, start in sentences_of(hit.chunk):
+            shown = _row_text(head, quote, q.years) if head else text
+            cands.append((i, shown, quote, start, score(q, shown, context, i, idf, hit.chunk.text)))
+            embed_texts.append(text)
+    if not cands:
+        return []
+    if vectors is not None and qvec is not None:
+        sims = vectors.get(embed_texts) @ np.asarray(qvec, dtype=np.float32)
+        scores = [sem_weight * float(c) + lex_weight * lex for c, (_, _, _, _, lex) in zip(sims, cands)]
+    else:
+        scores = [lex for *_, lex in cands]
+    scored = sorted((Pick(i, text, quote, start, sc) for (i, text, quote, start, _), sc in zip(cands, scores)),
+                    key=lambda p: -p.score)
+    best = scored[0].score
+    if best < threshold:
+        return []
+    chosen = [scored[0]]
+    for p in scored[1:]:
+        if len(chosen) >= max_sentences or p.score < best - margin:
+            break
+        if any(_near_duplicate(p.text, c.text) for c in chosen):
+            continue
+        chosen.append(p)
+    return sorted(chosen, key=lambda p: (p.hit, p.start))
+
+
+def _near_duplicate(a: str, b: str) -> bool:
+    ta, tb = set(analyse(a)), set(analyse(b))
+    return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.8

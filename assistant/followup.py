@@ -1,0 +1,52 @@
+"""Follow-up questions made standalone before retrieval.
+
+Rule-based (extractive mode, no model): an elliptic follow-up ("En hoe lang duurt die op
+niveau 4?", "And in 2026?") gets the previous user question's topic words put in front of it.
+LLM mode uses the condense prompt (prompts/condense.txt) through chain.py, and falls back to
+this rule when the model fails. Non-goal: coreference resolution beyond the previous turn.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ingest.lexical import analyse
+
+_ELLIPTIC_START = re.compile(r"^(en|maar|of|ook|and|but|or|also|wat als|what if|hoe zit het|what about)\b", re.I)
+_POINTER = re.compile(r"\b(die|dat|deze|dit|daar\w*|hier\w*|hij|zij|ze|het|ervan|erop|it|that|this|"
+                      r"they|them|there|those|these)\b", re.I)
+_QWORDS = {"wat", "wie", "wanneer", "hoe", "hoeveel", "hoelang", "welke", "welk", "waar", "waarom",
+           "mag", "kan", "moet", "is", "zijn", "what", "who", "when", "how", "which", "where", "why",
+           "can", "does", "do", "is", "are", "the", "een", "de", "het", "van", "voor", "in", "op",
+           "mijn", "ik", "je", "u", "a", "an", "of", "for", "my", "i", "you", "en", "and"}
+
+History = Sequence[tuple[str, str]]  # [(role, text)], role "user" | "assistant"
+
+
+def last_user_question(history: History) -> str:
+    for role, text in reversed(list(history)):
+        if role == "user" and text.strip():
+            return text.strip()
+    return ""
+
+
+def is_elliptic(question: str) -> bool:
+    q = question.strip()
+    content = [t for t in analyse(q) if not t[0].isdigit()]
+    return bool(_ELLIPTIC_START.match(q) or _POINTER.search(q) or len(content) <= 2)
+
+
+def topic_words(question: str) -> list[str]:
+    words = re.findall(r"[\w][\w-]*", question)
+    return [w for w in words if w.lower() not in _QWORDS and analyse(w)]
+
+
+def standalone(question: str, history: History) -> str:
+    """The question itself when it stands alone; else the previous topic + the question."""
+    prev = last_user_question(history)
+    if not prev or not is_elliptic(question):
+        return question
+    have = set(analyse(question))
+    extra = [w for w in topic_words(prev) if not set(analyse(w)) <= have]
+    return f"{' '.join(extra)}: {question}" if extra else question

@@ -1,0 +1,206 @@
+"""Support judges, the AUC function and calibration-set validation (evals/judges.py, evals/calibrate.py)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import random
+
+import pytest
+
+from assistant.errors import ConfigError, InputError, ModelError
+from assistant.settings import Settings
+from evals.calibrate import Pair, auc, best_threshold, evaluate, load_calibration, write_results
+from evals.judges import Judge, LexicalJudge, QwenJudge, RagasJudge, build_judge
+
+PASSAGE = "De kandidaat volgt minimaal 200 uur onderwijs en minimaal 610 uur beroepspraktijkvorming."
+
+
+# ------------------------------------------------------------------ judges
+@pytest.mark.unit
+def test_lexical_judge_accepts_verbatim_and_flags_changed_number():
+    judge = LexicalJudge()
+    assert isinstance(judge, Judge) and judge.name == "lexical"
+    verbatim = "De kandidaat volgt minimaal 200 uur onderwijs en minimaal 610 uur beroepspraktijkvorming."
+    changed = "De kandidaat volgt minimaal 200 uur onderwijs en minimaal 800 uur beroepspraktijkvorming."
+    assert judge.supports(verbatim, [PASSAGE])
+    assert not judge.supports(changed, [PASSAGE])
+    assert judge.score(verbatim, [PASSAGE]) > judge.threshold > judge.score(changed, [PASSAGE])
+
+
+@pytest.mark.unit
+def test_lexical_judge_with_similarity_is_named_for_it():
+    assert LexicalJudge(similarity=lambda a, b: 1.0).name == "lexical-e5"
+
+
+@pytest.mark.unit
+def test_qwen_judge_takes_the_best_passage_and_applies_its_threshold():
+    probs = {"a": 0.2, "b": 0.7}
+    judge = QwenJudge(Settings(), threshold=0.6, yes_prob=lambda claim, passage: probs[passage])
+    assert judge.score("claim", ["a", "b"]) == 0.7
+    assert judge.supports("claim", ["a", "b"]) and not judge.supports("claim", ["a"])
+    assert judge.score("claim", []) == 0.0
+
+
+@pytest.mark.unit
+def test_qwen_judge_rejects_a_threshold_outside_0_1():
+    with pytest.raises(ConfigError, match="1.5"):
+        QwenJudge(Settings(), threshold=1.5, yes_prob=lambda c, p: 0.5)
+
+
+@pytest.mark.unit
+def test_ragas_judge_needs_an_openai_endpoint():
+    with pytest.raises(ConfigError, match="MBO_LLM_BACKEND=openai"):
+        RagasJudge(Settings(llm_backend="none"))
+
+
+@pytest.mark.unit
+def test_build_judge_names_the_unknown_judge():
+    assert build_judge("lexical", Settings()).name == "lexical"
+    with pytest.raises(ConfigError, match="'nli'.*lexical"):
+        build_judge("nli", Settings())
+
+
+# ------------------------------------------------------------------ AUC
+def _pairwise_auc(scores, labels):
+    pos = [s for s, y in zip(scores, labels) if y]
+    neg = [s for s, y in zip(scores, labels) if not y]
+    return sum(1.0 if p > n else 0.5 if p == n else 0.0 for p, n in itertools.product(pos, neg)) / (len(pos) * len(neg))
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("scores, labels, expected", [
+    ([0.1, 0.4, 0.35, 0.8], [False, False, True, True], 0.75),
+    ([0.9, 0.8, 0.1, 0.2], [True, True, False, False], 1.0),
+    ([0.1, 0.2, 0.9, 0.8], [True, True, False, False], 0.0),
+    ([0.5, 0.5, 0.5, 0.5], [True, False, True, False], 0.5),  # all tied
+    ([0.5, 0.5, 0.2, 0.9], [True, False, False, True], 0.875),  # one tied pair counts 1/2
+])
+def test_auc_on_known_inputs(scores, labels, expected):
+    assert auc(scores, labels) == pytest.approx(expected)
+
+
+@pytest.mark.unit
+def test_auc_matches_the_pairwise_definition_with_many_ties():
+    rng = random.Random(7)
+    for _ in range(50):
+        n = rng.randint(2, 30)
+        scores = [rng.choice([0.0, 0.25, 0.5, 0.75, 1.0]) for _ in range(n)]
+        labels = [rng.random() < 0.5 for _ in range(n)]
+        if all(labels) or not any(labels):
+            continue
+        assert auc(scores, labels) == pytest.approx(_pairwise_auc(scores, labels))
+
+
+@pytest.mark.unit
+def test_auc_is_nan_with_one_class_and_rejects_length_mismatch():
+    assert math.isnan(auc([0.1, 0.2], [True, True]))
+    with pytest.raises(ValueError):
+        auc([0.1], [True, False])
+
+
+@pytest.mark.unit
+def test_best_threshold_maximises_accuracy():
+    t, acc = best_threshold([0.1, 0.3, 0.6, 0.9], [False, False, True, True])
+    assert t == 0.6 and acc == 1.0
+
+
+# ------------------------------------------------------------------ calibration file
+GOOD = {"id": "c1", "claim": "x", "passage": "y", "supported": True, "kind": "supported"}
+
+
+def _write(tmp_path, rows):
+    path = tmp_path / "cal.jsonl"
+    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("bad, field", [
+    ({**GOOD, "id": "c2", "kind": "typo"}, "kind"),
+    ({k: v for k, v in GOOD.items() if k != "claim"} | {"id": "c2"}, "claim"),
+    ({**GOOD, "id": "c2", "supported": False}, "supported"),
+    ({**GOOD, "id": "c2", "supported": "yes"}, "supported"),
+    ({**GOOD, "id": "c2", "lang": "de"}, "lang"),
+    ({**GOOD, "id": "c2", "claim": "  "}, "claim"),
+    ({**GOOD, "id": "c2", "extra": 1}, "extra"),
+    ({**GOOD}, "id"),  # duplicate of line 1
+])
+def test_calibration_validation_names_line_and_field(tmp_path, bad, field):
+    path = _write(tmp_path, [GOOD, bad])
+    with pytest.raises(InputError) as err:
+        load_calibration(path)
+    assert f"{path}:2:" in str(err.value) and repr(field) in str(err.value)
+
+
+@pytest.mark.unit
+def test_calibration_validation_reports_bad_json_and_missing_file(tmp_path):
+    with pytest.raises(InputError, match=r":2: not valid JSON"):
+        load_calibration(_write(tmp_path, [GOOD, "{oops"]))
+    with pytest.raises(InputError, match="not found"):
+        load_calibration(tmp_path / "absent.jsonl")
+
+
+@pytest.mark.unit
+def test_load_calibration_defaults_lang_to_dutch(tmp_path):
+    pairs = load_calibration(_write(tmp_path, [GOOD, {**GOOD, "id": "c2", "lang": "en"}]))
+    assert [p.lang for p in pairs] == ["nl", "en"]
+
+
+# ------------------------------------------------------------------ evaluate + results file
+class _FakeJudge:
+    name, threshold = "fake", 0.5
+
+    def score(self, claim, passages):
+        return 1.0 if claim == passages[0] else 0.0
+
+    def supports(self, claim, passages):
+        return self.score(claim, passages) >= self.threshold
+
+
+@pytest.mark.unit
+def test_evaluate_reports_accuracy_auc_and_groups():
+    pairs = [Pair("a", "p", "p", True, "supported"), Pair("b", "q", "p", False, "negation"),
+             Pair("c", "r", "p", True, "paraphrase", "en")]
+    m = evaluate(_FakeJudge(), pairs)
+    assert m["accuracy"] == pytest.approx(2 / 3)
+    assert m["auc"] == pytest.approx(0.75)
+    assert m["groups"]["kind:paraphrase"] == (0.0, 1) and m["groups"]["lang:nl"] == (1.0, 2)
+    assert [w[0] for w in m["wrong"]] == ["c"]
+
+
+@pytest.mark.unit
+def test_write_results_replaces_one_judge_and_keeps_the_others(tmp_path):
+    from evals.calibrate import to_markdown
+
+    pairs = [Pair("a", "p", "p", True, "supported"), Pair("b", "q", "p", False, "negation")]
+    m = evaluate(_FakeJudge(), pairs)
+    out = tmp_path / "results.md"
+    write_results(out, {"one": to_markdown({**m, "judge": "one"}), "two": to_markdown({**m, "judge": "two"})})
+    write_results(out, {"one": to_markdown({**m, "judge": "one", "accuracy": 0.25})})
+    text = out.read_text()
+    assert text.count("<!-- judge:one -->") == 1 and "<!-- judge:two -->" in text
+    assert "| one | 2 | 0.250 |" in text and "| two | 2 | 1.000 |" in text
+
+
+# ------------------------------------------------------------------ real models
+@pytest.mark.integration
+def test_lexical_e5_judge_accepts_an_english_paraphrase(real_embedder):
+    from assistant.factory import build_similarity
+
+    judge = LexicalJudge(similarity=build_similarity(real_embedder))
+    claim = "A bbl student follows at least 200 hours of teaching and at least 610 hours of work placement."
+    assert judge.score(claim, [PASSAGE]) > judge.score("A bbl student follows at least 800 hours.", [PASSAGE])
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_qwen_judge_prefers_the_verbatim_claim_over_a_changed_number():
+    judge = QwenJudge(Settings(llm_backend="local"))
+    try:
+        good = judge.score("De kandidaat volgt minimaal 610 uur beroepspraktijkvorming.", [PASSAGE])
+    except ModelError as e:
+        pytest.skip(f"local model not available: {e}")
+    bad = judge.score("De kandidaat volgt minimaal 810 uur beroepspraktijkvorming.", [PASSAGE])
+    assert good > bad
