@@ -97,9 +97,8 @@ class Assistant:
             self.chat_model()  # fail early with a clear ConfigError when no backend is configured
         standalone = self._standalone(q, history, mode)
         lang = extractive.language(q)
-        query = extractive.expand_english(standalone) if lang == "en" else standalone
         t1 = time.perf_counter()
-        hits, _ = self.retriever.search(query, filters=filters)
+        hits, _ = self.retriever.search(standalone, filters=filters)
         t2 = time.perf_counter()
         if mode == "llm":
             answer = yield from self._llm(q, standalone, lang, hits, audience)

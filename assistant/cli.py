@@ -116,6 +116,27 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return run_eval(args, settings)
 
 
+def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import app
+
+    updates = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    app.main(settings.model_copy(update=updates) if updates else settings)
+    return 0
+
+
+def _cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.feedback import FeedbackStore, export_csv, export_jsonl
+
+    if not (args.csv or args.jsonl):
+        raise InputError("feedback export: give --csv FILE and/or --jsonl FILE")
+    rows = FeedbackStore(settings.feedback_path).rows()
+    if args.csv:
+        print(f"{export_csv(rows, Path(args.csv))} rows -> {args.csv}")
+    if args.jsonl:
+        print(f"{export_jsonl(rows, Path(args.jsonl))} draft questions -> {args.jsonl}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mbo-assistant", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -149,6 +170,16 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--no-score", action="store_true", help="only answer (id and question needed)")
     ev.add_argument("--compare", help="an older RESULTS.jsonl to diff against in the report")
     ev.set_defaults(func=_cmd_eval)
+    srv = sub.add_parser("serve", help="start the web page (default http://127.0.0.1:7860)")
+    srv.add_argument("--host", help="default: MBO_HOST (127.0.0.1)")
+    srv.add_argument("--port", type=int, help="default: MBO_PORT (7860)")
+    srv.set_defaults(func=_cmd_serve)
+    fb = sub.add_parser("feedback", help="feedback given on the page")
+    fb_sub = fb.add_subparsers(dest="action", required=True)
+    exp = fb_sub.add_parser("export", help="write the feedback as CSV and/or a JSONL draft question set")
+    exp.add_argument("--csv", help="write all rows to this CSV file")
+    exp.add_argument("--jsonl", help="write draft questions (evals/questions.py schema) to this file")
+    exp.set_defaults(func=_cmd_feedback)
     return p
 
 

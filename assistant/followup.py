@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from ingest.lexical import analyse
 
 _ELLIPTIC_START = re.compile(r"^(en|maar|of|ook|and|but|or|also|wat als|what if|hoe zit het|what about)\b", re.I)
-_POINTER = re.compile(r"\b(die|dat|deze|dit|daar\w*|hier\w*|hij|zij|ze|het|ervan|erop|it|that|this|"
+_POINTER = re.compile(r"\b(die|dat|deze|dit|daar\w*|hier\w*|hij|zij|ze|ervan|erop|it|that|this|"
                       r"they|them|there|those|these)\b", re.I)
 _QWORDS = {"wat", "wie", "wanneer", "hoe", "hoeveel", "hoelang", "welke", "welk", "waar", "waarom",
            "mag", "kan", "moet", "is", "zijn", "what", "who", "when", "how", "which", "where", "why",
@@ -34,7 +34,8 @@ def last_user_question(history: History) -> str:
 def is_elliptic(question: str) -> bool:
     q = question.strip()
     content = [t for t in analyse(q) if not t[0].isdigit()]
-    return bool(_ELLIPTIC_START.match(q) or _POINTER.search(q) or len(content) <= 2)
+    # a pointer word ("die", "that") only signals a follow-up in a short question
+    return bool(_ELLIPTIC_START.match(q) or len(content) <= 2 or (_POINTER.search(q) and len(content) <= 3))
 
 
 def topic_words(question: str) -> list[str]:

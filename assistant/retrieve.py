@@ -32,6 +32,14 @@ def rrf(rankings: list[list[str]], k: int = 60, weights: list[float] | None = No
     return sorted(scores.items(), key=lambda item: -item[1])
 
 
+def _lexical_query(query: str) -> str:
+    """BM25 needs the corpus' Dutch words: an English question gets glossary terms added
+    ("course fee" -> "cursusgeld"); dense retrieval is cross-lingual and gets the question as is."""
+    from assistant.extractive import expand_english, language
+
+    return expand_english(query) if language(query) == "en" else query
+
+
 class HybridRetriever(BaseRetriever):
     """Dense + lexical retrieval over an ingest.index.Index."""
 
@@ -53,7 +61,7 @@ class HybridRetriever(BaseRetriever):
         dense = self.index.vectorstore.similarity_search_with_score(query, k=self.dense_k, filter=where)
         t1 = time.perf_counter()
         allowed = self.index.ids_where(where)
-        lexical = self.index.lexical.search(query, self.lexical_k, allowed)
+        lexical = self.index.lexical.search(_lexical_query(query), self.lexical_k, allowed)
         t2 = time.perf_counter()
         dense_ids = [doc.id for doc, _ in dense]
         lexical_ids = [cid for cid, _ in lexical]

@@ -63,7 +63,7 @@ def prompt(question: str, sources: list[str]) -> str:
     return f"Bronnen:\n\n{numbered}\n\nVraag: {question}"
 
 
-def run_one(engine: str, model: str, max_new: int) -> dict:
+def run_one(engine: str, model: str, max_new: int, n_prompts: int = len(QUESTIONS)) -> dict:
     from langchain_core.messages import HumanMessage, SystemMessage
 
     from assistant.llm import LocalChatModel, load_engine
@@ -80,7 +80,7 @@ def run_one(engine: str, model: str, max_new: int) -> dict:
     n_prompt = (lambda msgs: len(eng.tokens(as_dicts(msgs)))) if engine == "llama-cpp" else \
         (lambda msgs: int(eng._encode(as_dicts(msgs), 0)["input_ids"].shape[1]))
     pieces, rows = chunks(settings.corpus_dir), []
-    for question, must in QUESTIONS:
+    for question, must in QUESTIONS[:n_prompts]:
         user = prompt(question, sources_for(question, pieces, must))
         msgs = [SystemMessage(SYSTEM), HumanMessage(user)]
         t, cpu, first, text = time.perf_counter(), time.process_time(), None, ""
@@ -113,10 +113,11 @@ def main() -> None:
     ap.add_argument("--engine", choices=ENGINES)
     ap.add_argument("--model", choices=MODELS)
     ap.add_argument("--max-new", type=int, default=150)
+    ap.add_argument("--prompts", type=int, default=len(QUESTIONS), help="use the first N questions only")
     ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "llm_results.json")
     args = ap.parse_args()
     if args.engine and args.model:
-        res = run_one(args.engine, args.model, args.max_new)
+        res = run_one(args.engine, args.model, args.max_new, args.prompts)
         results = json.loads(args.out.read_text()) if args.out.exists() else []
         results = [r for r in results if (r["engine"], r["model"]) != (args.engine, args.model)] + [res]
         args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1))
@@ -128,7 +129,8 @@ def main() -> None:
     for model in MODELS:  # one process per run: clean memory, clean thread settings
         for engine in ENGINES:
             subprocess.run([sys.executable, __file__, "--engine", engine, "--model", model,
-                            "--max-new", str(args.max_new), "--out", str(args.out)], check=True)
+                            "--max-new", str(args.max_new), "--prompts", str(args.prompts), "--out", str(args.out)],
+                           check=True)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   # torch first, so the range in pyproject.toml is already satisfied by the CPU build
   .venv/bin/python -m pip install -q "$TORCH_SPEC"
-  .venv/bin/python -m pip install -q -e ".[dev]"
+  # llama-cpp-python (in .[llm]) compiles llama.cpp; skipping its multimodal library halves the build
+  CMAKE_ARGS=${CMAKE_ARGS:-"-DLLAVA_BUILD=OFF"} .venv/bin/python -m pip install -q -e ".[dev,llm]"
   echo "$want" > "$stamp"
 fi

@@ -66,3 +66,22 @@ def real_embedder(real_settings):
     from ingest.embed import E5Embeddings
 
     return E5Embeddings.from_settings(real_settings)
+
+
+@pytest.fixture(scope="session")
+def corpus_settings(tmp_path_factory) -> Settings:
+    """The bundled corpus ingested once per session with the real model (about 1–2 minutes)."""
+    from assistant.factory import build_index
+    from ingest.pipeline import ingest
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("corpusdata"))
+    report = ingest([settings.corpus_dir], settings, build_index(settings))
+    assert report.documents == 5 and not report.failed
+    return settings
+
+
+@pytest.fixture(scope="session")
+def corpus_assistant(corpus_settings):
+    from assistant.factory import build_assistant
+
+    return build_assistant(corpus_settings)

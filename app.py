@@ -1,0 +1,340 @@
+"""The Gradio page for caseworkers and students, and the `ask` API (same answer function).
+
+`python app.py` (or `mbo-assistant serve`) starts it on settings.host:port; `build_app(settings,
+assistant=None)` returns the gr.Blocks for tests. Layout: chat with streamed answers whose [n]
+markers link to the sources panel (cited passage, supporting sentence marked, surrounding
+text), audience switch with example questions, glossary, filters, feedback, and an upload area
+for admins. Non-goals: answering (assistant/chain.py), HTML details (assistant/page.py),
+storage (assistant/feedback.py), ingest (ingest/pipeline.py).
+"""
+
+import html
+import sys
+import threading
+import time
+
+import gradio as gr
+
+from assistant import glossary
+from assistant.access import checker, load_users, may_upload
+from assistant.compose import as_dict
+from assistant.errors import InputError, MboError
+from assistant.feedback import FeedbackStore, settings_summary
+from assistant.page import answer_html, partial_html, sources_html, stream_pieces
+from assistant.types import Filters
+
+ANSWER_WORKERS = 4  # answers computed at once (the rest wait in the queue)
+EXAMPLES = {
+    "professional": [
+        "Hoe wordt een bbl-opleiding bij een roc, aoc of vakinstelling gefinancierd?",
+        "Mijn cliënt heeft een WW-uitkering en wil met behoud van uitkering een opleiding volgen. "
+        "Hoe lang mag die opleiding maximaal duren?",
+        "Hoeveel subsidie kan een werkgever krijgen voor het begeleiden van een bbl-student?",
+        "Waar vraagt een mbo-school een diplomalicentie voor de derde leerweg aan?",
+    ],
+    "student": [
+        "Hoe lang duurt de entreeopleiding?",
+        "Hoeveel van de tijd zit een bol-student gemiddeld op school?",
+        "Welk diploma heb je nodig om een specialistenopleiding op niveau 4 te mogen doen?",
+        "Krijg je studiefinanciering als je bbl doet?",
+    ],
+}
+PLACEHOLDER = {"professional": "Stel uw vraag over mbo-beleid, bijvoorbeeld over financiering of uitkeringen…",
+               "student": "Stel je vraag over het mbo, bijvoorbeeld over toelating of studiefinanciering…"}
+CSS = """
+.antwoord p { margin: 0 0 .4em 0; }
+.antwoord a.cite { font-weight: 600; text-decoration: none; padding: 0 1px; }
+.antwoord.weigering { border-left: 4px solid #d97706; padding-left: .6em; }
+.uitleg-weigering { color: #92400e; font-size: .92em; }
+.notities { background: #fef3c7; color: #78350f; border-radius: 6px; padding: .3em .6em; margin-top: .4em; font-size: .92em; }
+.notities ul { margin: .2em 0 0 1.1em; }
+a.term { color: inherit; text-decoration: underline dotted; cursor: help; }
+.bronnen h3, .begrippen h3 { margin: .2em 0 .4em 0; }
+.bronnen details.beurt > summary { cursor: pointer; font-weight: 600; margin: .3em 0; }
+.bron { border: 1px solid #d4d4d8; border-radius: 8px; padding: .5em .7em; margin: .5em 0; }
+.bron h4 { margin: 0 0 .2em 0; }
+.bron .meta { color: #52525b; font-size: .85em; margin: 0 0 .3em 0; }
+.bron blockquote { margin: 0; padding-left: .6em; border-left: 3px solid #a1a1aa; font-size: .92em; }
+.bron mark { background: #fde047; color: inherit; padding: 0 1px; }
+.bron details.context summary { cursor: pointer; color: #1d4ed8; font-size: .9em; margin-top: .3em; }
+.bron p.omgeving { color: #52525b; font-size: .88em; }
+.flash { outline: 3px solid #2563eb; transition: outline .3s; }
+.begrip blockquote { margin: .2em 0; font-size: .92em; }
+.begrip .bronvermelding, .begrippen .uitleg { color: #52525b; font-size: .85em; margin: 0; }
+"""
+# Citation links and glossary terms: open the target in the side panel and scroll to it.
+HEAD = """<script>
+document.addEventListener('click', function (ev) {
+  var a = ev.target.closest ? ev.target.closest('a.cite, a.term') : null;
+  if (!a) return;
+  var id = (a.getAttribute('href') || '').replace(/^#/, '');
+  var el = id && document.getElementById(id);
+  if (!el) return;
+  ev.preventDefault(); ev.stopPropagation();
+  var group = el.closest('details.beurt'); if (group) group.open = true;
+  if (el.tagName === 'DETAILS') el.open = true;
+  el.scrollIntoView({behavior: 'smooth', block: 'center'});
+  el.classList.add('flash'); setTimeout(function () { el.classList.remove('flash'); }, 1600);
+}, true);
+</script>"""
+
+
+class _Lazy:
+    """The assistant and its views, built on first use (once, under a lock)."""
+
+    def __init__(self, settings, assistant=None):
+        self.settings, self._assistant, self._lock = settings, assistant, threading.Lock()
+        self._view = self._terms = None
+
+    def get(self):
+        with self._lock:
+            if self._assistant is None:
+                from assistant.factory import build_assistant
+
+                self._assistant = build_assistant(self.settings)
+            return self._assistant
+
+    def view(self):
+        from assistant.docview import DocView
+
+        index = self.get().retriever.index
+        with self._lock:
+            if self._view is None:
+                self._view = DocView(index)
+            return self._view
+
+    def terms(self):
+        index = self.get().retriever.index
+        with self._lock:
+            if self._terms is None:
+                self._terms = glossary.locate(glossary.load_terms(), index, self.settings.corpus_dir)
+            return self._terms
+
+
+def too_long(question: str, limit: int) -> str:
+    return (f"Uw vraag is {len(question)} tekens lang; het maximum is {limit}. "
+            "Maak de vraag korter en probeer het opnieuw.")
+
+
+def dutch_error(exc: Exception) -> str:
+    if isinstance(exc, InputError):
+        return f"Deze vraag kan ik niet verwerken: {exc}."
+    return f"Er ging iets mis bij het beantwoorden ({type(exc).__name__}: {exc}). Probeer het later opnieuw."
+
+
+def build_app(settings, assistant=None) -> gr.Blocks:
+    lazy = _Lazy(settings, assistant)
+    auth_on = bool(load_users(settings))
+    llm = assistant.llm_available if assistant is not None else settings.llm_backend != "none"
+    limit = settings.max_question_chars
+    store = FeedbackStore(settings.feedback_path)
+    summary = settings_summary(settings)
+
+    def check(question: str) -> str:
+        q = (question or "").strip()
+        if not q:
+            raise gr.Error("Typ eerst een vraag.")
+        if len(q) > limit:
+            raise gr.Error(too_long(q, limit))
+        return q
+
+    def ask(question: str, history: list[list[str]] | None = None, doc_ids: list[str] | None = None,
+            doc_types: list[str] | None = None, mode: str | None = None,
+            audience: str = "professional") -> dict:
+        """Answer a question from the documents. history: [[role, text], ...] with role user or
+        assistant. Returns the answer as JSON: answer (with [n] markers), answered, citations
+        (n, doc_id, title, date, section, page, text, quote), notes, timings_ms."""
+        q = check(question)
+        try:
+            answer = lazy.get().answer(q, [tuple(t) for t in history or ()],
+                                       Filters(tuple(doc_ids or ()), tuple(doc_types or ())),
+                                       mode=mode or None, audience=audience or "professional")
+        except MboError as exc:
+            raise gr.Error(dutch_error(exc)) from None
+        return as_dict(answer)
+
+    def respond(question, chat, convo, turns, audience, doc_ids, doc_types, mode):
+        chat, turns, convo = list(chat or []), list(turns or []), list(convo or [])
+        q = (question or "").strip()
+        if not q:
+            yield chat, question, convo, turns, gr.skip(), gr.skip()
+            return
+        chat.append({"role": "user", "content": html.escape(q)})
+        if len(q) > limit:
+            chat.append({"role": "assistant", "content": f'<div class="antwoord fout"><p>⚠️ {too_long(q, limit)}</p></div>'})
+            yield chat, question, convo, turns, gr.skip(), ""
+            return
+        chat.append({"role": "assistant", "content": partial_html("")})
+        yield chat, "", convo, turns, gr.skip(), ""
+        turn = (turns[-1]["turn"] + 1) if turns else 1
+        filters = Filters(tuple(doc_ids or ()), tuple(doc_types or ()))
+        answer, pieces = None, []
+        try:
+            for event in lazy.get().stream(q, convo, filters, mode=(mode if llm else None) or None,
+                                           audience=audience or "professional"):
+                if isinstance(event, str):
+                    pieces.append(event)
+                    chat[-1] = {"role": "assistant", "content": partial_html("".join(pieces))}
+                    yield chat, "", convo, turns, gr.skip(), ""
+                else:
+                    answer = event
+        except Exception as exc:  # noqa: BLE001 - shown in the chat, the page keeps working
+            chat[-1] = {"role": "assistant", "content": f'<div class="antwoord fout"><p>⚠️ {html.escape(dutch_error(exc))}</p></div>'}
+            yield chat, "", convo, turns, gr.skip(), ""
+            return
+        if not pieces:  # extractive: the whole answer at once; show it sentence by sentence
+            for prefix in stream_pieces(answer.text)[:-1]:
+                chat[-1] = {"role": "assistant", "content": partial_html(prefix)}
+                yield chat, "", convo, turns, gr.skip(), ""
+                time.sleep(0.05)
+        chat[-1] = {"role": "assistant", "content": answer_html(answer, turn, lazy.terms())}
+        turns.append({"turn": turn, "msg": len(chat) - 1, "question": q, "history": list(convo),
+                      "answer": as_dict(answer), "obj": answer, "audience": audience, "row": None, "rating": None})
+        convo = convo + [("user", q), ("assistant", answer.text)]
+        panel = sources_html([(t["turn"], t["obj"]) for t in turns], lazy.view().context)
+        yield chat, "", convo, turns, panel, ""
+
+    def save(turns, t, rating, comment):
+        t["row"] = store.save(question=t["question"], history=t["history"], answer=t["answer"], rating=rating,
+                              comment=comment or "", audience=t["audience"], settings=summary, row_id=t["row"])
+        t["rating"] = rating
+        return turns
+
+    def rate(rating, turns, comment):
+        if not turns:
+            return turns, "Er is nog geen antwoord om te beoordelen."
+        turns = save(turns, turns[-1], rating, comment)
+        return turns, "Bedankt! Uw feedback is opgeslagen." + (" (met toelichting)" if comment else "")
+
+    def like(turns, comment, data: gr.LikeData):
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        t = next((t for t in turns or [] if t["msg"] == index), None)
+        if t is None:
+            return turns, gr.skip()
+        rating = None if data.liked is None else (1 if data.liked is True or data.liked == "Like" else -1)
+        return save(turns, t, rating, comment), "Bedankt! Uw feedback is opgeslagen."
+
+    def switch_audience(audience):
+        return [gr.update(value=q) for q in EXAMPLES[audience]] + [gr.update(placeholder=PLACEHOLDER[audience])]
+
+    def catalogue_updates():
+        cat = lazy.view().catalogue()
+        return (gr.update(choices=[(d["title"], d["doc_id"]) for d in cat]),
+                gr.update(choices=sorted({d["doc_type"] for d in cat})))
+
+    def init(request: gr.Request):
+        docs, types = catalogue_updates()
+        user = getattr(request, "username", None)
+        who = f"Aangemeld als **{html.escape(user)}**." if user else ""
+        return docs, types, gr.update(visible=may_upload(settings, auth_on, user)), \
+            glossary.glossary_html(lazy.terms()), who
+
+    def upload(files, request: gr.Request, progress=gr.Progress()):
+        if not may_upload(settings, auth_on, getattr(request, "username", None)):
+            raise gr.Error("Alleen beheerders mogen documenten toevoegen.")
+        if not files:
+            return "Kies eerst één of meer bestanden (PDF, HTML, TXT of MD).", gr.skip(), gr.skip(), gr.skip()
+        from assistant.uploads import add_documents
+
+        paths = [f if isinstance(f, str) else getattr(f, "path", None) or f.name for f in files]
+        results = add_documents(paths, settings, lazy.get().retriever.index,
+                                lambda frac, desc: progress(frac, desc=desc))
+        lazy.view().clear()
+        lines = [f"- {'✅' if r.ok else '❌'} **{html.escape(r.name)}**: {html.escape(r.message)}" for r in results]
+        ok = sum(r.ok for r in results)
+        head = f"{ok} van {len(results)} bestand(en) toegevoegd; nieuwe documenten zijn direct doorzoekbaar."
+        docs, types = catalogue_updates()
+        return head + "\n\n" + "\n".join(lines), docs, types, None
+
+    with gr.Blocks(title="mbo-assistent", fill_width=True) as demo:
+        gr.Markdown("# mbo-assistent\nAntwoorden op vragen over mbo-beleid, rechtstreeks uit de documenten. "
+                    "Elke uitspraak heeft een bronverwijzing [n]; klik erop om de passage te zien.")
+        who = gr.Markdown(elem_id="wie")
+        convo, turns = gr.State([]), gr.State([])
+        with gr.Row():
+            with gr.Column(scale=3):
+                audience = gr.Radio([("Professional", "professional"), ("Student", "student")], value="professional",
+                                    label="Ik ben", elem_id="doelgroep")
+                chat = gr.Chatbot(label="Gesprek", elem_id="gesprek", height=520, buttons=["copy"],
+                                  placeholder="Stel hieronder een vraag of kies een voorbeeldvraag.")
+                with gr.Row():
+                    question = gr.Textbox(show_label=False, placeholder=PLACEHOLDER["professional"], scale=6,
+                                          elem_id="vraag", autofocus=True)
+                    send = gr.Button("Vraag", variant="primary", scale=1, elem_id="verstuur")
+                gr.Markdown("**Voorbeeldvragen**")
+                with gr.Row(elem_id="voorbeelden"):
+                    examples = [gr.Button(q, size="sm", elem_classes="voorbeeld") for q in EXAMPLES["professional"]]
+                new = gr.Button("Nieuw gesprek", elem_id="nieuw", size="sm")
+                with gr.Group(elem_id="feedback"):
+                    gr.Markdown("**Was het laatste antwoord nuttig?**")
+                    with gr.Row():
+                        up = gr.Button("👍 Nuttig", elem_id="duim-op", size="sm")
+                        down = gr.Button("👎 Niet nuttig", elem_id="duim-neer", size="sm")
+                    comment = gr.Textbox(label="Toelichting (optioneel; geen persoonsgegevens)", elem_id="toelichting",
+                                         lines=2)
+                    send_comment = gr.Button("Verstuur toelichting", size="sm", elem_id="verstuur-toelichting")
+                    status = gr.Markdown(elem_id="feedback-status")
+            with gr.Column(scale=2):
+                with gr.Accordion("Filters en instellingen", open=False):
+                    docs = gr.Dropdown([], multiselect=True, label="Alleen deze documenten", elem_id="filter-doc")
+                    types = gr.Dropdown([], multiselect=True, label="Alleen dit documenttype", elem_id="filter-type")
+                    mode = gr.Radio([("Extractief (zinnen uit de documenten)", "extractive"),
+                                     ("Taalmodel (LLM, gecontroleerd op bronnen)", "llm")],
+                                    value=settings.answer_mode, label="Antwoordwijze", visible=llm, elem_id="modus")
+                sources = gr.HTML(sources_html([]), elem_id="bronnen", js_on_load=None)
+                terms = gr.HTML("", elem_id="begrippen", js_on_load=None)
+                with gr.Group(visible=False, elem_id="upload") as upload_box:
+                    gr.Markdown("**Documenten toevoegen** (PDF, HTML, TXT of MD; alleen voor beheerders)")
+                    files = gr.File(file_count="multiple", file_types=[".pdf", ".html", ".htm", ".txt", ".md"],
+                                    label="Bestanden", elem_id="upload-bestanden")
+                    add = gr.Button("Toevoegen aan de documenten", elem_id="upload-knop")
+                    upload_status = gr.Markdown(elem_id="upload-status")
+
+        answer_io = dict(inputs=[question, chat, convo, turns, audience, docs, types, mode],
+                         outputs=[chat, question, convo, turns, sources, status],
+                         concurrency_id="answer", concurrency_limit=ANSWER_WORKERS, api_visibility="private")
+        gr.on([question.submit, send.click], respond, **answer_io)
+        for b in examples:
+            b.click(lambda q: q, b, question, api_visibility="private", queue=False).then(respond, **answer_io)
+        audience.change(switch_audience, audience, examples + [question], api_visibility="private", queue=False)
+        new.click(lambda: ([], "", [], [], sources_html([]), "", ""), None,
+                  [chat, question, convo, turns, sources, status, comment], api_visibility="private", queue=False)
+        up.click(lambda t, c: rate(1, t, c), [turns, comment], [turns, status], api_visibility="private")
+        down.click(lambda t, c: rate(-1, t, c), [turns, comment], [turns, status], api_visibility="private")
+        send_comment.click(lambda t, c: rate(t[-1]["rating"] if t else None, t, c), [turns, comment],
+                           [turns, status], api_visibility="private")
+        chat.like(like, [turns, comment], [turns, status], api_visibility="private")
+        add.click(upload, files, [upload_status, docs, types, files], concurrency_limit=1, api_visibility="private")
+        demo.load(init, None, [docs, types, upload_box, terms, who], api_visibility="private")
+        gr.api(ask, api_name="ask", concurrency_id="answer", concurrency_limit=ANSWER_WORKERS)
+    demo.queue(default_concurrency_limit=8, max_size=256)
+    return demo
+
+
+def launch_kwargs(settings) -> dict:
+    """Everything demo.launch needs from the settings (tests override the port)."""
+    users = load_users(settings)
+    return dict(server_name=settings.host, server_port=settings.port, share=settings.share, auth=checker(users),
+                auth_message="Meld u aan met uw gebruikersnaam en wachtwoord." if users else None,
+                css=CSS, head=HEAD, max_file_size="50mb", show_error=True)
+
+
+def main(settings=None) -> None:
+    """Build the assistant (and load the models) first, so the first question is not slow."""
+    from assistant.factory import build_assistant
+    from assistant.settings import Settings
+
+    settings = settings or Settings()
+    kwargs = launch_kwargs(settings)  # fails early on a bad users file
+    assistant = build_assistant(settings)
+    assistant.retriever.search("mbo")  # loads the embedding model and the lexical index
+    demo = build_app(settings, assistant)
+    signin = f"aanmelden aan ({len(load_users(settings))} gebruikers)" if kwargs["auth"] else "aanmelden uit"
+    print(f"mbo-assistent op http://{settings.host}:{settings.port} ({signin}; share={settings.share})", flush=True)
+    demo.launch(**kwargs)
+
+
+if __name__ == "__main__":
+    from assistant.cli import main as cli_main
+
+    sys.exit(cli_main(["serve", *sys.argv[1:]]))

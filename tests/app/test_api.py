@@ -1,0 +1,46 @@
+"""The `ask` API through gradio_client against the real assistant over the fixture corpus."""
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+QUESTION = "Hoeveel uur beroepspraktijkvorming volgt een bbl-student per jaar?"
+
+
+@pytest.fixture(scope="module")
+def client(page_server):
+    from gradio_client import Client
+
+    url, _, _ = page_server
+    return Client(url, verbose=False)
+
+
+def test_ask_returns_the_json_contract(client):
+    out = client.predict(QUESTION, api_name="/ask")
+    assert out["answered"] is True
+    assert "[1]" in out["answer"] and "610" in out["answer"]
+    assert out["citations"] and out["citations"][0]["n"] == 1
+    cite = out["citations"][0]
+    assert cite["doc_id"] == "fixture-bbl" and cite["title"] == "Fixture: de bbl"
+    assert "610 uur" in cite["quote"] and "610 uur" in cite["text"]
+    assert set(out) >= {"question", "answer", "answered", "mode", "citations", "sentences", "notes", "timings_ms"}
+
+
+def test_ask_with_history_filters_and_refusal(client):
+    out = client.predict("Wat is de hoofdstad van Australië?", api_name="/ask")
+    assert out["answered"] is False and out["citations"] == []
+    assert "staat niet in de documenten" in out["answer"]
+    filtered = client.predict(QUESTION, None, ["fixture-werkagenda"], None, None, "student", api_name="/ask")
+    assert all(c["doc_id"] == "fixture-werkagenda" for c in filtered["citations"])
+    follow = client.predict("En wie betaalt het loon?", [["user", QUESTION], ["assistant", "610 uur [1]"]],
+                            api_name="/ask")
+    # the history reaches the chain: the follow-up is made standalone with the earlier question
+    assert "bbl-student" in follow["standalone_question"] and follow["question"] == "En wie betaalt het loon?"
+
+
+def test_too_long_question_gets_a_dutch_message(client, page_server):
+    from gradio_client.exceptions import AppError
+
+    _, settings, _ = page_server
+    with pytest.raises(AppError, match="het maximum is"):
+        client.predict("x" * (settings.max_question_chars + 1), api_name="/ask")
