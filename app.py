@@ -18,65 +18,13 @@ import gradio as gr
 from assistant import glossary
 from assistant.access import checker, load_users, may_upload
 from assistant.compose import as_dict
-from assistant.errors import InputError, MboError
+from assistant.errors import MboError
 from assistant.feedback import FeedbackStore, settings_summary
 from assistant.page import answer_html, partial_html, sources_html, stream_pieces
 from assistant.types import Filters
+from assistant.ui import CSS, EXAMPLES, HEAD, PLACEHOLDER, dutch_error, too_long
 
 ANSWER_WORKERS = 4  # answers computed at once (the rest wait in the queue)
-EXAMPLES = {
-    "professional": [
-        "Hoe wordt een bbl-opleiding bij een roc, aoc of vakinstelling gefinancierd?",
-        "Mijn cliënt heeft een WW-uitkering en wil met behoud van uitkering een opleiding volgen. "
-        "Hoe lang mag die opleiding maximaal duren?",
-        "Hoeveel subsidie kan een werkgever krijgen voor het begeleiden van een bbl-student?",
-        "Waar vraagt een mbo-school een diplomalicentie voor de derde leerweg aan?",
-    ],
-    "student": [
-        "Hoe lang duurt de entreeopleiding?",
-        "Hoeveel van de tijd zit een bol-student gemiddeld op school?",
-        "Welk diploma heb je nodig om een specialistenopleiding op niveau 4 te mogen doen?",
-        "Krijg je studiefinanciering als je bbl doet?",
-    ],
-}
-PLACEHOLDER = {"professional": "Stel uw vraag over mbo-beleid, bijvoorbeeld over financiering of uitkeringen…",
-               "student": "Stel je vraag over het mbo, bijvoorbeeld over toelating of studiefinanciering…"}
-CSS = """
-.antwoord p { margin: 0 0 .4em 0; }
-.antwoord a.cite { font-weight: 600; text-decoration: none; padding: 0 1px; }
-.antwoord.weigering { border-left: 4px solid #d97706; padding-left: .6em; }
-.uitleg-weigering { color: #92400e; font-size: .92em; }
-.notities { background: #fef3c7; color: #78350f; border-radius: 6px; padding: .3em .6em; margin-top: .4em; font-size: .92em; }
-.notities ul { margin: .2em 0 0 1.1em; }
-a.term { color: inherit; text-decoration: underline dotted; cursor: help; }
-.bronnen h3, .begrippen h3 { margin: .2em 0 .4em 0; }
-.bronnen details.beurt > summary { cursor: pointer; font-weight: 600; margin: .3em 0; }
-.bron { border: 1px solid #d4d4d8; border-radius: 8px; padding: .5em .7em; margin: .5em 0; }
-.bron h4 { margin: 0 0 .2em 0; }
-.bron .meta { color: #52525b; font-size: .85em; margin: 0 0 .3em 0; }
-.bron blockquote { margin: 0; padding-left: .6em; border-left: 3px solid #a1a1aa; font-size: .92em; }
-.bron mark { background: #fde047; color: inherit; padding: 0 1px; }
-.bron details.context summary { cursor: pointer; color: #1d4ed8; font-size: .9em; margin-top: .3em; }
-.bron p.omgeving { color: #52525b; font-size: .88em; }
-.flash { outline: 3px solid #2563eb; transition: outline .3s; }
-.begrip blockquote { margin: .2em 0; font-size: .92em; }
-.begrip .bronvermelding, .begrippen .uitleg { color: #52525b; font-size: .85em; margin: 0; }
-"""
-# Citation links and glossary terms: open the target in the side panel and scroll to it.
-HEAD = """<script>
-document.addEventListener('click', function (ev) {
-  var a = ev.target.closest ? ev.target.closest('a.cite, a.term') : null;
-  if (!a) return;
-  var id = (a.getAttribute('href') || '').replace(/^#/, '');
-  var el = id && document.getElementById(id);
-  if (!el) return;
-  ev.preventDefault(); ev.stopPropagation();
-  var group = el.closest('details.beurt'); if (group) group.open = true;
-  if (el.tagName === 'DETAILS') el.open = true;
-  el.scrollIntoView({behavior: 'smooth', block: 'center'});
-  el.classList.add('flash'); setTimeout(function () { el.classList.remove('flash'); }, 1600);
-}, true);
-</script>"""
 
 
 class _Lazy:
@@ -109,17 +57,6 @@ class _Lazy:
             if self._terms is None:
                 self._terms = glossary.locate(glossary.load_terms(), index, self.settings.corpus_dir)
             return self._terms
-
-
-def too_long(question: str, limit: int) -> str:
-    return (f"Uw vraag is {len(question)} tekens lang; het maximum is {limit}. "
-            "Maak de vraag korter en probeer het opnieuw.")
-
-
-def dutch_error(exc: Exception) -> str:
-    if isinstance(exc, InputError):
-        return f"Deze vraag kan ik niet verwerken: {exc}."
-    return f"Er ging iets mis bij het beantwoorden ({type(exc).__name__}: {exc}). Probeer het later opnieuw."
 
 
 def build_app(settings, assistant=None) -> gr.Blocks:
@@ -240,7 +177,7 @@ def build_app(settings, assistant=None) -> gr.Blocks:
         results = add_documents(paths, settings, lazy.get().retriever.index,
                                 lambda frac, desc: progress(frac, desc=desc))
         lazy.view().clear()
-        lines = [f"- {'✅' if r.ok else '❌'} **{html.escape(r.name)}**: {html.escape(r.message)}" for r in results]
+        lines = [f"- {'✓' if r.ok else '✗'} **{html.escape(r.name)}**: {html.escape(r.message)}" for r in results]
         ok = sum(r.ok for r in results)
         head = f"{ok} van {len(results)} bestand(en) toegevoegd; nieuwe documenten zijn direct doorzoekbaar."
         docs, types = catalogue_updates()
@@ -299,6 +236,8 @@ def build_app(settings, assistant=None) -> gr.Blocks:
         audience.change(switch_audience, audience, examples + [question], api_visibility="private", queue=False)
         new.click(lambda: ([], "", [], [], sources_html([]), "", ""), None,
                   [chat, question, convo, turns, sources, status, comment], api_visibility="private", queue=False)
+        chat.clear(lambda: ([], [], sources_html([]), ""), None, [convo, turns, sources, status],
+                   api_visibility="private", queue=False)
         up.click(lambda t, c: rate(1, t, c), [turns, comment], [turns, status], api_visibility="private")
         down.click(lambda t, c: rate(-1, t, c), [turns, comment], [turns, status], api_visibility="private")
         send_comment.click(lambda t, c: rate(t[-1]["rating"] if t else None, t, c), [turns, comment],

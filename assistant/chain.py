@@ -170,7 +170,7 @@ class Assistant:
         raw = "".join(pieces).strip()
         answer = compose.verify(q, raw, hits, mode="llm", lang=lang, today=self._today(),
                                 stale_years=self.settings.stale_after_years, standalone=standalone,
-                                similarity=self.similarity)
+                                similarity=self.similarity, attribute=True)
         if not answer.answered and not compose.is_refusal(raw):
             # garbage or only unsupported sentences: fall back, visibly
             note = "Het antwoord van het taalmodel was niet met de bronnen te onderbouwen; dit antwoord is extractief samengesteld."

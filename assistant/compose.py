@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from collections.abc import Callable, Sequence
 
 from assistant.cite import MARKER, parse_citations, split_sentences
@@ -83,7 +84,7 @@ def verify(question: str, raw: str, hits: Sequence[Hit], *, mode: str, lang: str
            today: dt.date, stale_years: int = 3, standalone: str = "",
            similarity: Callable[[str, str], float] | None = None,
            quotes: dict[int, str] | None = None, notes: tuple[str, ...] = (),
-           frame: str = "") -> Answer:
+           frame: str = "", attribute: bool = False) -> Answer:
     """Check `raw` (with [n] markers over `hits`, 1-based) and build the final Answer."""
     if is_refusal(raw) and not MARKER.search(raw):
         return refusal(question, lang, mode, hits, standalone, notes)
@@ -95,10 +96,16 @@ def verify(question: str, raw: str, hits: Sequence[Hit], *, mode: str, lang: str
         if s.invalid:
             checked.append(AnswerSentence(s.text, s.cites, False, f"cites unknown source {s.invalid[0]}"))
             continue
+        if not s.cites and attribute:
+            s = _attribute(s, hits, similarity)
         if not s.cites:
             checked.append(AnswerSentence(s.text, (), False, "no citation"))
             continue
         v = check(s.text, [hits[c - 1].chunk.text for c in s.cites], similarity)
+        if not v.supported and attribute:  # cited the wrong source: does another one support it?
+            moved = _attribute(replace(s, cites=()), hits, similarity)
+            if moved.cites:
+                s, v = moved, check(s.text, [hits[moved.cites[0] - 1].chunk.text], similarity)
         checked.append(AnswerSentence(s.text, s.cites, v.supported, v.reason))
         if v.supported:
             kept.append((s.text, s.cites))
@@ -135,6 +142,17 @@ def verify(question: str, raw: str, hits: Sequence[Hit], *, mode: str, lang: str
     return Answer(question=question, text=text, answered=True, mode=mode, citations=tuple(citations),
                   sentences=tuple(final_sentences), standalone=standalone or question,
                   notes=notes + ((note,) if note else ()))
+
+
+def _attribute(s, hits: Sequence[Hit], similarity):
+    """Small models often forget the [n]: cite the best passage that passes the support check
+    (never a passage that does not support the sentence)."""
+    best, best_score = None, 0.0
+    for n, hit in enumerate(hits, start=1):
+        v = check(s.text, [hit.chunk.text], similarity)
+        if v.supported and v.score > best_score:
+            best, best_score = n, v.score
+    return replace(s, cites=(best,)) if best else s
 
 
 def as_dict(answer: Answer) -> dict:

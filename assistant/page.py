@@ -55,8 +55,10 @@ def answer_html(answer: Answer, turn: int, terms: tuple[Term, ...] = ()) -> str:
     body = linked_text(answer.text.strip(), turn, len(answer.citations), terms)
     parts = [f'<div class="{cls}" data-turn="{turn}"><p>{body}</p>']
     if not answer.answered:
+        hint = (" of kijk op de genoemde website" if "verwijst naar" in answer.text or "refers to" in answer.text
+                else "")
         parts.append('<p class="uitleg-weigering">De documenten in deze assistent bevatten hier geen '
-                     "antwoord op. Probeer een andere formulering of kijk bij de genoemde bron.</p>")
+                     f"antwoord op. Stel de vraag eventueel anders{hint}.</p>")
     notes = [n for n in answer.notes if n and n not in answer.text]
     if notes:
         items = "".join(f"<li>{linked_text(n, turn, len(answer.citations))}</li>" for n in notes)
@@ -127,11 +129,11 @@ def citation_html(c: Citation, turn: int, context: Context | None = None) -> str
             before, after = context(ch)
         except Exception:  # noqa: BLE001 - surrounding text is a convenience, never an error
             before, after = [], []
-        if before or after:
-            prev = "".join(f'<p class="omgeving">{html.escape(x.text)}</p>' for x in before)
-            nxt = "".join(f'<p class="omgeving">{html.escape(x.text)}</p>' for x in after)
-            more = (f'<details class="context"><summary>Lees de tekst eromheen</summary>{prev}'
-                    f'<p class="geciteerd">{highlight(ch.text, c.quote)}</p>{nxt}</details>')
+        prev = "".join(f'<p class="omgeving">{html.escape(x.text)}</p>' for x in before)
+        nxt = "".join(f'<p class="omgeving">{html.escape(x.text)}</p>' for x in after)
+        alone = "" if before or after else '<p class="omgeving">(Deze passage is de hele tekst van het document.)</p>'
+        more = (f'<details class="context"><summary>Lees de tekst eromheen</summary>{prev}'
+                f'<p class="geciteerd">{highlight(ch.text, c.quote)}</p>{nxt}{alone}</details>')
     return (f'<section class="bron" id="{anchor(turn, c.n)}"><h4><span class="nr">[{c.n}]</span> '
             f"{html.escape(m.title or ch.doc_id)}</h4><p class=\"meta\">{meta_line(c)}</p>"
             f'<blockquote class="passage">{highlight(ch.text, c.quote)}</blockquote>{more}</section>')

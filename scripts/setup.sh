@@ -20,3 +20,20 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   CMAKE_ARGS=${CMAKE_ARGS:-"-DLLAVA_BUILD=OFF"} .venv/bin/python -m pip install -q -e ".[dev,llm]"
   echo "$want" > "$stamp"
 fi
+# The browser tests (tests/app/test_browser.py) drive Debian's chromium through Playwright; no
+# browser is downloaded (`playwright install` is never run). Install it when missing and we can;
+# otherwise say how (the browser tests skip themselves without /usr/bin/chromium).
+if [ ! -x /usr/bin/chromium ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "setup: /usr/bin/chromium is missing and there is no apt-get; the browser tests will be skipped" >&2
+  elif [ "$(id -u)" -eq 0 ] || sudo -n true 2>/dev/null; then
+    SUDO=$([ "$(id -u)" -eq 0 ] || echo "sudo -n")
+    echo "setup: installing chromium for the browser tests"
+    $SUDO apt-get install -y -q chromium >/dev/null 2>&1 \
+      || { $SUDO apt-get update -q >/dev/null 2>&1 && $SUDO apt-get install -y -q chromium >/dev/null 2>&1; } \
+      || echo "setup: could not install chromium; the browser tests will be skipped" >&2
+  else
+    echo "setup: /usr/bin/chromium is missing; run 'sudo apt-get install -y chromium' to enable the" \
+         "browser tests (they are skipped without it)" >&2
+  fi
+fi

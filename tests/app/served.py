@@ -18,7 +18,7 @@ def free_port() -> int:
 
 
 def fixture_settings(tmp_path, **extra) -> Settings:
-    return Settings(data_dir=tmp_path / "data", corpus_dir=FIXTURE_CORPUS, chunk_size=400, chunk_min=80,
+    return Settings(data_dir=tmp_path / "data", corpus_dir=FIXTURE_CORPUS, chunk_size=200, chunk_min=60,
                     feedback_db=tmp_path / "feedback.sqlite", port=free_port(), **extra)
 
 

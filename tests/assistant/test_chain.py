@@ -136,3 +136,17 @@ def test_llm_refusal_is_a_refusal(tmp_path, lexical_only):
     a = _assistant(tmp_path, chat=lambda: FakeChat("Dat staat niet in de documenten."))
     ans = a.answer("Wat kost een treinkaartje?", mode="llm")
     assert not ans.answered
+
+
+def test_llm_citation_to_the_wrong_source_is_moved_to_the_supporting_one(tmp_path, lexical_only):
+    chat = FakeChat("De kandidaat volgt minimaal 610 uur beroepspraktijkvorming per jaar [2].")
+    a = _assistant(tmp_path, chat=lambda: chat)
+    ans = a.answer("Hoeveel uur beroepspraktijkvorming volgt een bbl-student?", mode="llm")
+    assert ans.answered and ans.mode == "llm" and "610" in ans.text
+    assert "610" in ans.citations[0].hit.chunk.text
+
+
+def test_llm_sentence_without_marker_gets_a_verified_citation(tmp_path, lexical_only):
+    chat = FakeChat("De kandidaat volgt minimaal 610 uur beroepspraktijkvorming per jaar.")
+    ans = _assistant(tmp_path, chat=lambda: chat).answer("Hoeveel uur bpv in de bbl?", mode="llm")
+    assert ans.answered and ans.text.endswith("[1]") and "610" in ans.citations[0].hit.chunk.text

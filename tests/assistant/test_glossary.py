@@ -1,6 +1,5 @@
 """The glossary quotes each definition verbatim from the corpus document it cites."""
 
-from pathlib import Path
 
 import pytest
 

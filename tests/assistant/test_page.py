@@ -52,6 +52,8 @@ def test_sources_panel_shows_metadata_quote_and_context():
     assert "Werkwijzer" in out and "2023-01-15" in out and "§ Bekostiging" in out and "p. 3" in out
     assert "<mark>De bbl-student volgt minimaal 610 uur beroepspraktijkvorming per jaar.</mark>" in out
     assert "Lees de tekst eromheen" in out and "Tekst ervoor." in out and "Tekst erna." in out
+    assert "de hele tekst van het document" in sources_html([(4, ANSWER)], lambda ch: ([], []))
+    assert "Lees de tekst eromheen" not in sources_html([(4, ANSWER)])
 
 
 def test_refusal_is_plain_and_has_no_sources():
@@ -72,3 +74,16 @@ def test_older_turns_are_collapsed():
 def test_stream_pieces_grow_sentence_by_sentence():
     pieces = stream_pieces("Eén zin [1]. Twee zinnen [2].")
     assert len(pieces) == 2 and pieces[-1] == "Eén zin [1]. Twee zinnen [2]."
+
+
+def test_dutch_messages_for_bad_input():
+    from assistant.chain import check_question
+    from assistant.errors import InputError, StoreError
+    from assistant.ui import dutch_error, too_long
+
+    with pytest.raises(InputError) as err:
+        check_question("wat\x07is dit")
+    assert dutch_error(err.value).startswith("De vraag bevat stuurtekens")
+    assert "Probeer het later opnieuw" in dutch_error(StoreError("index locked"))
+    assert too_long("x" * 2001, 2000) == ("Uw vraag is 2001 tekens lang; het maximum is 2000. "
+                                          "Maak de vraag korter en probeer het opnieuw.")
