@@ -17,6 +17,7 @@ from typing import Any
 from assistant import compose, extractive, followup
 from assistant.errors import ConfigError, InputError
 from assistant.prompts import render
+from assistant.retrieve import dense_query
 from assistant.settings import Settings
 from assistant.types import Answer, Filters, Hit
 
@@ -132,7 +133,7 @@ class Assistant:
         lexical = self.retriever.index.lexical
         query = extractive.resolve_terms(extractive.parse_query(standalone), lexical)
         index = self.retriever.index
-        qvec = index.embedder.embed_query(standalone) if hits else None
+        qvec = index.embedder.embed_query(dense_query(standalone)) if hits else None
         picks = extractive.extract(query, hits, lexical.idf, qvec=qvec, vectors=index.sentences,
                                    threshold=self.settings.answer_threshold)
         if not picks:

@@ -13,7 +13,7 @@ passage's retrieval rank, so it is fast (no model call). Non-goals: paraphrasing
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.resources import files
 
@@ -53,6 +53,7 @@ class Query:
     terms: tuple[str, ...]  # analysed (stemmed) content terms, incl. Dutch glossary terms
     years: tuple[str, ...]
     unknown: tuple[str, ...] = ()  # Dutch question words the corpus never uses (see resolve_terms)
+    alternatives: dict = field(default_factory=dict)  # abbreviation term -> terms it stands for
 
 
 @dataclass(frozen=True)
@@ -83,10 +84,27 @@ def language(text: str) -> str:
     return "en" if en > nl else "nl"
 
 
+@lru_cache(maxsize=1)
+def abbreviations() -> tuple[tuple[str, str], ...]:
+    rows = []
+    for line in files("assistant").joinpath("data/abbreviations.txt").read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and "|" in line:
+            short, long = line.split("|", 1)
+            rows.append((short.strip(), long.strip()))
+    return tuple(rows)
+
+
 def expand_english(text: str) -> str:
     """Append the glossary's Dutch terms for the English words in `text`."""
     low = f" {text.lower()} "
     extra = [nl for ens, nl in glossary() if any(f" {e} " in low or f" {e}?" in low for e in ens)]
+    return text + (" " + " ".join(extra) if extra else "")
+
+
+def expand_abbreviations(text: str) -> str:
+    """Append what abbreviations such as "bpv" or "stufi" stand for (the corpus may spell it out)."""
+    low = re.sub(r"[^\w -]", " ", text.lower())
+    extra = [long for short, long in abbreviations() if re.search(rf"\b{re.escape(short)}\b", low)]
     return text + (" " + " ".join(extra) if extra else "")
 
 
@@ -107,7 +125,12 @@ def parse_query(question: str) -> Query:
         kind = "open"
     text = expand_english(question) if lang == "en" else question
     terms = tuple(dict.fromkeys(t for t in analyse(text) if not _YEAR.fullmatch(t)))
-    return Query(question, kind, lang, terms, tuple(_YEAR.findall(question)))
+    alts = {}
+    for short, long in abbreviations():  # "bpv" is also satisfied by "beroepspraktijkvorming"
+        for t in analyse(short):
+            if t in terms:
+                alts[t] = tuple(analyse(long))
+    return Query(question, kind, lang, terms, tuple(_YEAR.findall(question)), alternatives=alts)
 
 
 def sentences_of(chunk: Chunk) -> list[tuple[str, str, int]]:
@@ -179,8 +202,11 @@ def resolve_terms(q: Query, lexical) -> Query:
         if lexical.idf(t) is not None:
             terms.append(t)
             continue
+        known_alts = [a for a in q.alternatives.get(t, ()) if lexical.idf(a) is not None]
         fixed = lexical.correct(t)
-        if fixed and lexical.idf(fixed) is not None:
+        if known_alts:  # an abbreviation the corpus spells out ("bpv")
+            terms.append(known_alts[0])
+        elif fixed and lexical.idf(fixed) is not None:
             terms.append(fixed)
         elif q.lang == "nl" and not t[0].isdigit():
             unknown.append(t)
@@ -204,7 +230,8 @@ def score(q: Query, sentence: str, context: str, rank: int, idf, passage: str = 
             continue
         w *= 0.3 if t in _GENERIC else 1.0
         total += w
-        if t in sent_terms:
+        alts = q.alternatives.get(t, ())
+        if t in sent_terms or any(a in sent_terms for a in alts):
             got += w
         elif _compound_match(t, sent_terms):
             got += 0.7 * w

@@ -21,6 +21,11 @@ _QWORDS = {"wat", "wie", "wanneer", "hoe", "hoeveel", "hoelang", "welke", "welk"
            "can", "does", "do", "is", "are", "the", "een", "de", "het", "van", "voor", "in", "op",
            "mijn", "ik", "je", "u", "a", "an", "of", "for", "my", "i", "you", "en", "and"}
 
+_VERBS = set(analyse("betaalt betalen betaald kost kosten duurt duren krijg krijgt krijgen mag mogen kan "
+                     "kunnen moet moeten geldt gelden doet doen werkt werken zit zitten gaat gaan "
+                     "is zijn wordt worden heeft hebben lang hoog veel precies ook nog pays pay cost "
+                     "costs last lasts take takes get gets long much many"))
+
 History = Sequence[tuple[str, str]]  # [(role, text)], role "user" | "assistant"
 
 
@@ -34,8 +39,11 @@ def last_user_question(history: History) -> str:
 def is_elliptic(question: str) -> bool:
     q = question.strip()
     content = [t for t in analyse(q) if not t[0].isdigit()]
-    # a pointer word ("die", "that") only signals a follow-up in a short question
-    return bool(_ELLIPTIC_START.match(q) or len(content) <= 2 or (_POINTER.search(q) and len(content) <= 3))
+    topics = [t for t in content if t not in _VERBS]
+    # a pointer word ("die", "that") only signals a follow-up in a short question; a question
+    # without any topic word ("Wie betaalt?") needs the previous one; "Wat is de hoofdstad van
+    # Australië?" has its own topic and stands alone
+    return bool(_ELLIPTIC_START.match(q) or not topics or (_POINTER.search(q) and len(content) <= 3))
 
 
 def topic_words(question: str) -> list[str]:

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     auth_file: Path | None = None  # "user:password" lines; MBO_USERS="u:p,u2:p2" also works
     users: SecretStr = SecretStr("")
     admins: str = ""  # comma-separated user names allowed to upload documents
+    # the upload area: with sign-in on, only admins see it; with sign-in off it stays hidden
+    # unless MBO_UPLOADS=true (a single-user laptop)
+    allow_uploads: bool = Field(False, validation_alias=AliasChoices("MBO_UPLOADS", "MBO_ALLOW_UPLOADS"))
     feedback_db: Path | None = None  # default data_dir / "feedback.sqlite"
 
     @property

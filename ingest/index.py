@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -193,16 +194,41 @@ class Index:
 
     @property
     def lexical(self) -> LexicalIndex:
-        """The BM25 index; rebuilt from the collection when missing or stale (e.g. after a crash)."""
+        """The BM25 index; rebuilt from the collection when missing or stale (e.g. after a crash,
+        or after another process ingested into a shared Chroma server: checked every 30 s)."""
+        now = time.monotonic()
         if self._lexical is None:
             self.refresh_lexical()
+            self._checked = now
+        elif now - getattr(self, "_checked", 0.0) > self.freshness_s:
+            self._checked = now
+            if self.generation() not in ("", self._stamp):
+                self.refresh_lexical()
         return self._lexical
+
+    freshness_s = 30.0
+
+    def _meta_collection(self):
+        return self.client.get_or_create_collection(f"{self.settings.collection}-meta")
+
+    def generation(self) -> str:
+        """The stamp (hash of the chunk-id set) the last ingest wrote beside the collection."""
+        try:
+            got = self._meta_collection().get(ids=["generation"], include=["documents"])
+            return (got["documents"] or [""])[0] or ""
+        except Exception:  # noqa: BLE001 - an older index without the marker: fall back to rebuild checks
+            return ""
+
+    def _set_generation(self, stamp: str) -> None:
+        self._meta_collection().upsert(ids=["generation"], documents=[stamp],
+                                       embeddings=[[0.0] * 2], metadatas=[{"kind": "generation"}])
 
     def rebuild_lexical(self) -> None:
         res = self._get(include=["documents", "metadatas"])
         texts = [f"{m.get('title', '')} {m.get('section', '')} {t}" for t, m in zip(res["documents"], res["metadatas"])]
         self._lexical = LexicalIndex.build(res["ids"], texts)
-        self._lexical.save(self.settings.lexical_dir, stamp_of(res["ids"]))
+        self._stamp = stamp_of(res["ids"])
+        self._lexical.save(self.settings.lexical_dir, self._stamp)
 
     # -- writing -----------------------------------------------------------------------
     def sync(self, docs: Iterable[tuple[DocMeta, list[Chunk], str]], bar=None) -> SyncCounts:
@@ -257,10 +283,11 @@ class Index:
 
     def reset(self) -> None:
         """Drop the collection and the lexical index (for --rebuild)."""
-        try:
-            self.client.delete_collection(self.settings.collection)
-        except Exception:  # noqa: BLE001 - absent collection; chroma raises various types
-            pass
+        for name in (self.settings.collection, f"{self.settings.collection}-meta"):
+            try:
+                self.client.delete_collection(name)
+            except Exception:  # noqa: BLE001 - absent collection; chroma raises various types
+                pass
         self._collection = None
         self._lexical = None
         self._vectorstore = None
@@ -268,8 +295,11 @@ class Index:
     def refresh_lexical(self) -> None:
         """After writes: rebuild the BM25 index if the set of chunks changed."""
         ids = self._get(include=[])["ids"]
+        stamp = stamp_of(ids)
         loaded = LexicalIndex.load(self.settings.lexical_dir)
-        if loaded and loaded[1] == stamp_of(ids):
-            self._lexical = loaded[0]
+        if loaded and loaded[1] == stamp:
+            self._lexical, self._stamp = loaded[0], stamp
         else:
             self.rebuild_lexical()
+        if self.generation() != self._stamp:
+            self._set_generation(self._stamp)
