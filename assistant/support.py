@@ -51,8 +51,8 @@ def numbers(text: str) -> set[str]:
     out = set()
     for m in _NUM.finditer(text):
         tok = m.group(0).lstrip("-−")
-        if re.fullmatch(r"\d{1,3}(\.\d{3})+", tok):
-            tok = tok.replace(".", "")
+        if re.fullmatch(r"\d{1,3}(\.\d{3})+", tok) or re.fullmatch(r"\d{1,3}(,\d{3})+", tok):
+            tok = tok.replace(".", "").replace(",", "")  # 2.700 (Dutch) = 2,700 (English) = 2700
         tok = tok.replace(",", ".")
         if "." in tok:
             tok = tok.rstrip("0").rstrip(".")
@@ -60,8 +60,13 @@ def numbers(text: str) -> set[str]:
     return out
 
 
+_EN = re.compile(r"\b(the|is|are|of|and|which|who|does|can|with|for)\b", re.I)
+
+
 def names(text: str) -> set[str]:
-    """Capitalised words not at a sentence start, and abbreviations (2+ capitals)."""
+    """Capitalised words not at a sentence start, and abbreviations (2+ capitals). In English
+    text only abbreviations count (English capitalises ordinary nouns in titles: "Council")."""
+    english = len(_EN.findall(text)) >= 2
     found = set()
     for m in _CAP.finditer(text):
         word = m.group(0)
@@ -70,10 +75,15 @@ def names(text: str) -> set[str]:
         acronym = sum(ch.isupper() for ch in word) >= 2
         if word.lower() in _NOT_NAMES and not acronym:
             continue
-        if sentence_start and not acronym:
+        if (sentence_start or english) and not acronym:
             continue
         found.add(word.lower())
     return found
+
+
+def _has_word(word: str, text: str) -> bool:
+    """`word` in `text`, not inside another word ("cbs" is not in "ecbo"; "rug" is in "RUG1")."""
+    return re.search(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", text) is not None
 
 
 def _content(text: str) -> set[str]:
@@ -91,7 +101,8 @@ def check(sentence: str, passages: Sequence[str],
     if missing_nums:
         return Verdict(False, 0.05, f"number {missing_nums[0]} is in none of the cited passages")
     low = joined.lower()
-    missing_names = sorted(n for n in names(sentence) if n not in low and n.rstrip("s") not in low)
+    missing_names = sorted(n for n in names(sentence) if not _has_word(n, low)
+                           and not (n.endswith("s") and _has_word(n[:-1], low)))
     words = _content(sentence)
     ctx = _content(joined)
     overlap = len(words & ctx) / len(words) if words else 1.0
