@@ -34,6 +34,7 @@ _ABBREV = {"mbo", "hbo", "vmbo", "wo", "bol", "bbl", "vo", "havo", "vwo", "pro",
            "mkb", "uwv", "duo", "sbb", "rmc", "lob", "ocw", "szw", "ww", "wia", "wajong", "e"}
 _REPLACE = {"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u00ad": "", "\u200b": "", "\ufeff": "",
             "\ufb01": "fi", "\ufb02": "fl", "\ufb00": "ff", "\r": ""}
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # NUL, ESC, BEL: never text (\f, \v: breaks)
 
 
 @dataclass
@@ -47,7 +48,7 @@ def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
     for bad, good in _REPLACE.items():
         text = text.replace(bad, good)
-    return text.replace("\f", "\n")
+    return _CONTROL.sub("", text).replace("\f", "\n")
 
 
 def _raw_lines(doc: LoadedDoc) -> list[_Line]:

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -121,6 +122,9 @@ class LexicalIndex:
     def save(self, folder: Path, stamp: str) -> None:
         """Write atomically: a temp folder renamed over the old one (a crash keeps the old)."""
         folder.parent.mkdir(parents=True, exist_ok=True)
+        for stale in folder.parent.glob(".bm25-*"):  # left by a killed save (an hour old: not a live one)
+            if time.time() - stale.stat().st_mtime > 3600:
+                shutil.rmtree(stale, ignore_errors=True)
         tmp = Path(tempfile.mkdtemp(prefix=".bm25-", dir=folder.parent))
         try:
             if self.ids:

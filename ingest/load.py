@@ -59,7 +59,8 @@ def load(path: Path, meta: DocMeta | None = None) -> LoadedDoc:
         raise LoadError(path, f"unsupported file type {suffix or '(none)'!r}; supported are "
                               f"{', '.join(SUPPORTED)}")
     if not any(p.text.strip() for p in pages):
-        raise LoadError(path, "no text could be extracted (a scanned PDF needs OCR first)")
+        raise LoadError(path, "no text could be extracted (a scanned PDF needs OCR first)" if suffix == ".pdf"
+                        else "no text could be extracted (only markup, scripts or whitespace)")
     digest = hashlib.sha256(data).hexdigest()
     if meta is None:
         meta = DocMeta(doc_id=slug(path.stem), title=_title(pages, path), path=str(path),

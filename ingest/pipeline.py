@@ -70,7 +70,10 @@ def prepare(path: Path, meta: DocMeta | None, settings: Settings) -> tuple[DocMe
         raise LoadError(path, f"unsupported file type {path.suffix or '(none)'!r}; "
                               f"supported are {', '.join(SUPPORTED)}")
     doc = clean(load(path, meta))
-    return doc.meta, chunk(doc, settings.chunk_size, settings.chunk_min)
+    chunks = chunk(doc, settings.chunk_size, settings.chunk_min)
+    if not chunks:  # e.g. only zero-width spaces: say so rather than "ingested" with nothing
+        raise LoadError(path, "no text is left after cleaning (only invisible or control characters)")
+    return doc.meta, chunks
 
 
 def ingest(paths: Sequence[Path], settings: Settings, index: Index, *, rebuild: bool = False,

@@ -1,0 +1,352 @@
+"""Benchmark: ingest hundreds of malformed files next to a good document; count the outcomes.
+
+Cases (`cases(n, seed)`): truncated and byte-corrupted PDFs made from a valid fpdf2 PDF, huge
+single lines (5 MB), wrong encodings (UTF-16 without BOM, Latin-1 garbage), zero-byte files,
+deeply nested HTML (10,000 levels), random bytes named .pdf/.txt/.html/.md/.htm, NUL-laden text,
+HTML with only scripts, and a few more. They are ingested in batches (each batch folder holds
+the good document too) by a worker process with a fake hashed embedder; the parent enforces a
+per-batch timeout. A batch that raises or hangs is re-run one file at a time to name the culprit.
+
+Per file the outcome is: "failure" (a Failure naming the file, with a reason), "ingested"
+(accepted as text: fine for mojibake), "bad-failure" (a Failure without path or reason),
+"crash" (an uncaught exception), "hang" (timeout) or "died" (the worker process died). After
+every batch the index is checked: the good document's passage is retrieved (top 3) for its question, its
+chunk count is unchanged, Chroma count == BM25 ids == sum of per-document chunks, ids unique.
+
+    .venv/bin/python benchmarks/fuzz_ingest.py [--cases 520] [--batch 26] [--timeout 180]
+
+Non-goals: speed (see ingest_bench.py), the real model, well-formed but hostile content
+(tests/assistant/test_injection.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import hashlib
+import math
+import multiprocessing as mp
+import os
+import random
+import re
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+GOOD_NAME = "goed-document.md"
+GOOD = ("# Goed document\n\nIn de bbl werkt de student vier dagen per week bij een erkend leerbedrijf. "
+        "De bbl-student volgt minimaal 610 uur beroepspraktijkvorming per jaar.\n\n## Cursusgeld\n\n"
+        "De student betaalt cursusgeld, tenzij de werkgever dat vergoedt.\n")
+GOOD_QUESTION = "Hoeveel uur beroepspraktijkvorming volgt een bbl-student?"
+DUTCH = ("De Entree-opleiding is bedoeld voor jongeren zonder diploma. Coördinatie en beëindiging "
+         "van de opleiding liggen bij de instelling. ")
+
+
+class HashEmbedder:
+    """Hashed bag-of-words vectors (64 dims): deterministic and fast."""
+
+    name = "fake-hash-64"
+
+    def _vec(self, text: str) -> list[float]:
+        v = [0.0] * 64
+        for w in re.findall(r"\w+", text.lower()[:200_000]):
+            v[int(hashlib.md5(w.encode()).hexdigest(), 16) % 64] += 1.0
+        n = math.sqrt(sum(x * x for x in v)) or 1.0
+        return [x / n for x in v]
+
+    def embed_documents(self, texts):
+        return [self._vec(t) for t in texts]
+
+    def embed_query(self, text):
+        return self._vec(text)
+
+
+# ---------------------------------------------------------------------------------- cases
+def valid_pdf() -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    for p in range(3):
+        pdf.add_page()
+        pdf.multi_cell(0, 6, f"Pagina {p + 1}. " + DUTCH.encode("latin-1", "replace").decode("latin-1") * 6)
+    return bytes(pdf.output())
+
+
+def _encrypted_pdf() -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_encryption(owner_password="eigenaar", user_password="geheim")
+    pdf.set_font("helvetica", size=11)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "Versleuteld document.")
+    return bytes(pdf.output())
+
+
+def cases(n: int, seed: int = 0, huge: bool = True) -> list[tuple[str, str, bytes]]:
+    """n malformed files as (kind, file name, bytes); deterministic for a seed. huge=False skips
+    the 5 MB lines (for quick runs)."""
+    rng = random.Random(seed)
+    pdf = valid_pdf()
+    rb = lambda k: bytes(rng.getrandbits(8) for _ in range(k))  # noqa: E731
+    exts = (".pdf", ".txt", ".html", ".md", ".htm")
+
+    def truncated():
+        return ".pdf", pdf[:rng.randrange(1, len(pdf))]
+
+    def corrupt():
+        b = bytearray(pdf)
+        for _ in range(rng.choice((1, 5, 50, 500))):
+            b[rng.randrange(len(b))] = rng.getrandbits(8)
+        return ".pdf", bytes(b)
+
+    def spliced():  # a slice removed or duplicated: broken xref offsets
+        i, j = sorted(rng.sample(range(len(pdf)), 2))
+        return ".pdf", pdf[:i] + (pdf[i:j] * rng.choice((0, 2)))[: 4 * (j - i)] + pdf[j:]
+
+    def huge_line():
+        kind = rng.choice(("words", "nospace", "sentences"))
+        size = 5 * 2**20
+        text = {"words": ("leerweg " * (size // 8)), "nospace": "x" * size,
+                "sentences": ("Dit is een zin. " * (size // 16))}[kind]
+        return rng.choice((".txt", ".md", ".html")), text.encode()
+
+    def utf16():
+        return rng.choice((".txt", ".md", ".html")), (DUTCH * 20).encode(rng.choice(("utf-16-le", "utf-16-be")))
+
+    def latin1_garbage():
+        return rng.choice((".txt", ".md", ".html")), bytes(rng.randrange(0x80, 0x100) for _ in range(rng.randrange(10, 5000)))
+
+    def latin1_text():
+        return rng.choice((".txt", ".md")), (DUTCH * 10).encode("latin-1")
+
+    def zero():
+        return rng.choice(exts), b""
+
+    def whitespace():
+        return rng.choice(exts), rng.choice((b" \n\t\r" * 50, "\u00a0\u200b\n".encode() * 40, b"\n" * 5000))
+
+    def nested():
+        depth = 10_000
+        tag = rng.choice(("div", "p", "li", "span", "table"))
+        return rng.choice((".html", ".htm")), ("<html><body>" + f"<{tag}>" * depth + "diep verstopte tekst"
+                                               + f"</{tag}>" * depth + "</body></html>").encode()
+
+    def nested_unclosed():
+        return ".html", ("<html><body>" + "<div><p><b>" * 4000 + "tekst zonder einde").encode()
+
+    def random_bytes():
+        return rng.choice(exts), rb(rng.choice((1, 7, 100, 4096, 65536)))
+
+    def nul_text():
+        where = rng.choice(("start", "late", "sparse"))
+        body = (DUTCH * 80).encode()
+        if where == "start":
+            return rng.choice((".txt", ".md", ".html")), b"\x00" + body
+        if where == "late":  # past the first 4 KB, where the binary sniff looks
+            return rng.choice((".txt", ".md", ".html")), body[:5000] + b"\x00" * rng.choice((1, 3, 30)) + body[5000:]
+        return rng.choice((".txt", ".md")), body.replace(b". ", b".\x00 ")
+
+    def scripts_only():
+        return rng.choice((".html", ".htm")), ("<html><head><script>var a = 1;</script></head><body>"
+                                               + "<script>console.log('x')</script><style>p{}</style>" * 20
+                                               + "</body></html>").encode()
+
+    def controls():
+        return rng.choice((".txt", ".md")), "".join(chr(rng.choice((1, 2, 7, 27, 127, 0x85, 0x9c)))
+                                                    for _ in range(rng.randrange(20, 2000))).encode()
+
+    def markdown_only_marks():
+        return ".md", ("#\n" * 300 + "---\n" * 300 + "* \n" * 300).encode()
+
+    def bom_only():
+        return rng.choice((".txt", ".md", ".html")), rng.choice((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"))
+
+    def encrypted():
+        return ".pdf", _encrypted_pdf()
+
+    def invalid_utf8():
+        return rng.choice((".txt", ".md")), DUTCH.encode() + b"\xed\xa0\x80\xc0\xaf" + DUTCH.encode()
+
+    gens = [truncated, truncated, corrupt, corrupt, spliced, utf16, latin1_garbage, latin1_text, zero,
+            whitespace, nested, nested_unclosed, random_bytes, random_bytes, nul_text, scripts_only,
+            controls, markdown_only_marks, bom_only, encrypted, invalid_utf8]
+    out = []
+    for i in range(n):
+        if huge and i % 80 == 40:  # 5 MB lines: a few, they are slow
+            gen = huge_line
+        else:
+            gen = gens[i % len(gens)] if i < len(gens) else rng.choice(gens)
+        ext, data = gen()
+        out.append((gen.__name__, f"case-{i:04d}-{gen.__name__}{ext}", data))
+    return out
+
+
+# ---------------------------------------------------------------------------------- worker
+def ingest_folder(folder: Path, data_dir: Path) -> dict:
+    """Ingest a batch folder and check the index; returns a picklable result."""
+    sys.path.insert(0, str(REPO))
+    from assistant.retrieve import HybridRetriever
+    from assistant.settings import Settings
+    from ingest.index import Index
+    from ingest.lexical import stamp_of
+    from ingest.pipeline import ingest
+
+    settings = Settings(data_dir=data_dir, chunk_size=900, chunk_min=200)
+    try:
+        report = ingest([folder], settings, Index(settings, HashEmbedder()))
+    except Exception as exc:  # noqa: BLE001 - the finding
+        return {"crash": f"{type(exc).__name__}: {exc}"[:300], "trace": traceback.format_exc()[-1500:]}
+    index = Index(settings, HashEmbedder())
+    ids = index._get(include=[])["ids"]
+    docs = index.documents()
+    hits, _ = HybridRetriever(index=index, k=3).search(GOOD_QUESTION)
+    lexical = index.lexical.search(GOOD_QUESTION, 1)
+    checks = {  # dense ranks are noise with a hashed embedder: the good passage must be in the top 3
+        "good_found": any(h.chunk.doc_id == "goed-document" and "610" in h.chunk.text for h in hits)
+        and bool(lexical) and lexical[0][0] in {h.chunk.chunk_id for h in hits},
+        "good_chunks": docs.get("goed-document", {}).get("chunks", 0),
+        "unique": len(ids) == len(set(ids)),
+        "consistent": len(ids) == len(index.lexical.ids) == sum(d["chunks"] for d in docs.values())
+        and index._stamp == stamp_of(ids),
+    }
+    return {"failed": [(f.path, f.reason) for f in report.failed], "documents": report.documents,
+            "checks": checks, "count": len(ids)}
+
+
+def _worker(conn, data_dir: str) -> None:
+    while True:
+        folder = conn.recv()
+        if folder is None:
+            return
+        conn.send(ingest_folder(Path(folder), Path(data_dir)))
+
+
+class Worker:
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.ctx = mp.get_context("spawn")
+        self._start()
+
+    def _start(self):
+        self.conn, child = self.ctx.Pipe()
+        self.proc = self.ctx.Process(target=_worker, args=(child, str(self.data_dir)), daemon=True)
+        self.proc.start()
+
+    def run(self, folder: Path, timeout: float) -> dict:
+        self.conn.send(str(folder))
+        if not self.conn.poll(timeout):
+            self.restart()
+            return {"hang": True}
+        try:
+            return self.conn.recv()
+        except EOFError:
+            self.restart()
+            return {"died": True}
+
+    def restart(self):
+        self.proc.kill()
+        self.proc.join()
+        self._start()
+
+    def close(self):
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.proc.join(10)
+        if self.proc.is_alive():
+            self.proc.kill()
+
+
+def outcomes(batch: list[tuple[str, str, bytes]], folder: Path, res: dict) -> dict[str, str]:
+    """File name -> outcome for a batch that ran to the end."""
+    failed = dict(res["failed"])
+    out = {}
+    for _, name, _ in batch:
+        path = str(folder / name)
+        if path in failed:
+            out[name] = "failure" if failed[path].strip() else "bad-failure"
+        else:
+            out[name] = "ingested"
+    stray = set(failed) - {str(folder / n) for _, n, _ in batch}
+    if stray:
+        out["(stray failures)"] = f"bad-failure: {sorted(stray)}"
+    return out
+
+
+def run_batch(worker: Worker, batch, root: Path, timeout: float) -> tuple[dict, dict]:
+    """Always the same folder: the previous batch's documents are removed as their files are gone."""
+    folder = root / "batch"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    (folder / GOOD_NAME).write_text(GOOD, encoding="utf-8")
+    for _, name, data in batch:
+        (folder / name).write_bytes(data)
+    t = time.perf_counter()
+    res = worker.run(folder, timeout)
+    res["seconds"] = time.perf_counter() - t
+    shutil.rmtree(folder, ignore_errors=True)
+    return res, ({} if {"hang", "died", "crash"} & set(res) else outcomes(batch, folder, res))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cases", type=int, default=520)
+    ap.add_argument("--batch", type=int, default=26)
+    ap.add_argument("--timeout", type=float, default=180)
+    ap.add_argument("--seed", type=int, default=3)
+    args = ap.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="mbo-fuzz-"))
+    all_cases = cases(args.cases, args.seed)
+    kinds = {name: kind for kind, name, _ in all_cases}
+    worker = Worker(root / "data")
+    results: dict[str, str] = {}
+    problems: list[str] = []
+    bad_checks: list[str] = []
+    t0 = time.perf_counter()
+    try:
+        for b in range(0, len(all_cases), args.batch):
+            batch = all_cases[b:b + args.batch]
+            res, outs = run_batch(worker, batch, root, args.timeout)
+            if not outs:  # raised, hung or died: one file at a time to find the culprit
+                problems.append(f"batch {b // args.batch}: {res.get('crash') or ('hang' if res.get('hang') else 'died')}")
+                for case in batch:
+                    r1, o1 = run_batch(worker, [case], root, args.timeout)
+                    if o1:
+                        results.update(o1)
+                    else:
+                        kind = "crash" if "crash" in r1 else "hang" if r1.get("hang") else "died"
+                        results[case[1]] = kind
+                        problems.append(f"  {case[1]}: {kind} {r1.get('crash', '')} {r1.get('trace', '')[-600:]}")
+                continue
+            results.update(outs)
+            c = res["checks"]
+            if not (c["good_found"] and c["unique"] and c["consistent"] and c["good_chunks"] > 0):
+                bad_checks.append(f"batch {b // args.batch}: {c}")
+            print(f"batch {b // args.batch:3d}: {len(batch)} files, {res['seconds']:.1f} s, index {res['count']} chunks, "
+                  f"checks {'ok' if not bad_checks or not bad_checks[-1].startswith(f'batch {b // args.batch}:') else c}",
+                  flush=True)
+    finally:
+        worker.close()
+        shutil.rmtree(root, ignore_errors=True)
+    by_outcome = collections.Counter(v.split(":")[0] for v in results.values())
+    by_kind: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for name, outcome in results.items():
+        by_kind[kinds.get(name, "?")][outcome.split(":")[0]] += 1
+    print(f"\n{len(results)} files in {time.perf_counter() - t0:.0f} s (load average {os.getloadavg()[0]:.2f})")
+    print("outcomes: " + ", ".join(f"{k} {v}" for k, v in by_outcome.most_common()))
+    print("\n| kind | " + " | ".join(sorted(by_outcome)) + " |\n|---|" + "---|" * len(by_outcome))
+    for kind in sorted(by_kind):
+        print(f"| {kind} | " + " | ".join(str(by_kind[kind][o]) for o in sorted(by_outcome)) + " |")
+    print(f"\nindex checks failed after {len(bad_checks)} batches" + "".join(f"\n  {x}" for x in bad_checks))
+    print("problems:" + ("".join(f"\n  {p}" for p in problems) or " none"))
+
+
+if __name__ == "__main__":
+    main()
