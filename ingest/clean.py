@@ -29,7 +29,6 @@ _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TRAILING_NUMS = re.compile(r"(?:\s+[-−]?\d[\d.,]*\*{0,2}){2,}$")
 _WORD = re.compile(r"[^\W\d_][\w-]*[^\W_]|[^\W\d_]")
-_HYPHEN_END = re.compile(r"(\S*?)([^\W\d_]+)-$")
 _ABBREV = {"mbo", "hbo", "vmbo", "wo", "bol", "bbl", "vo", "havo", "vwo", "pro", "vso", "ict",
            "mkb", "uwv", "duo", "sbb", "rmc", "lob", "ocw", "szw", "ww", "wia", "wajong", "e"}
 _REPLACE = {"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u00ad": "", "\u200b": "", "\ufeff": "",
@@ -79,8 +78,16 @@ def _running_headers(lines: list[_Line], is_pdf: bool) -> list[tuple[int, int | 
         if m or repeated:
             ln.kind = "drop"
             ends.append((i, int(m.group(1)) if m else int(ln.text[len(key):])))
-        elif is_pdf and re.fullmatch(r"\d{1,3}", ln.text) and _at_page_edge(lines, i):
+        elif is_pdf and re.fullmatch(r"(?:pagina |page |p\. ?)?\d{1,3}(?: (?:van|of|/) \d{1,3})?", ln.text, re.I) \
+                and _at_page_edge(lines, i):
             ln.kind = "drop"
+    if is_pdf:  # a line at the top or bottom of most pages is a running header/footer
+        pages = {ln.page for ln in lines}
+        edge = Counter(ln.text for i, ln in enumerate(lines) if ln.kind == "body" and _at_page_edge(lines, i))
+        for i, ln in enumerate(lines):
+            if (ln.kind == "body" and len(pages) >= 2 and edge[ln.text] >= max(2, len(pages) // 2)
+                    and _at_page_edge(lines, i)):
+                ln.kind = "drop"
     return ends
 
 
@@ -97,6 +104,15 @@ def _width(lines: list[_Line]) -> int:
     return body[int(0.9 * (len(body) - 1))] if body else 80
 
 
+def _page_foot(lines: list[_Line], i: int, depth: int = 4) -> bool:
+    """In a PDF: is line i among the last `depth` text lines of its page (where footnotes sit)?"""
+    page = lines[i].page
+    if page is None:
+        return False
+    after = sum(1 for ln in lines[i + 1:] if ln.page == page and ln.kind in ("body", "footnote"))
+    return after < depth
+
+
 def _footnotes(lines: list[_Line]) -> tuple[list[tuple[int, str]], list[int]]:
     """Find footnotes numbered 1, 2, 3… that start after a paragraph break (or another
     footnote); return them and the index of each footnote block's last line (a page ends there).
@@ -110,7 +126,7 @@ def _footnotes(lines: list[_Line]) -> tuple[list[tuple[int, str]], list[int]]:
             after_break = True
             continue
         m = _FOOTNOTE.match(ln.text) if ln.kind == "body" else None
-        if m and int(m.group(1)) == expect and (after_break or in_note):
+        if m and int(m.group(1)) == expect and (after_break or in_note or _page_foot(lines, i)):
             ln.kind, in_note, last = "footnote", True, i
             notes.append((expect, m.group(2)))
             expect += 1
@@ -176,14 +192,30 @@ def _vocabulary(lines: list[_Line]) -> Counter:
     return vocab
 
 
+def _hyphen_end(text: str) -> tuple[str, str] | None:
+    r"""(rest of the last token, its letters before a line-end hyphen) or None, as the regex
+    (\S*?)([^\W\d_]+)-$ would find, but linear (the regex took 30 s on a 2,000-letter token)."""
+    if not text.endswith("-"):
+        return None
+    end = start = len(text) - 1
+    while start > 0 and text[start - 1].isalnum() and not text[start - 1].isdecimal():
+        start -= 1
+    if start == end:
+        return None
+    token = start
+    while token > 0 and not text[token - 1].isspace():
+        token -= 1
+    return text[token:start], text[start:end]
+
+
 def _join(left: str, right: str, vocab: Counter) -> str:
     """Join two wrapped lines, deciding whether a line-end hyphen is real."""
-    m = _HYPHEN_END.search(left)
+    m = _hyphen_end(left)
     if not m or not right or not right[0].isalnum():
         return f"{left} {right}" if left else right
-    head = m.group(1) + m.group(2)  # the whole token before the hyphen, e.g. "mbo" or "beroeps"
+    head = m[0] + m[1]  # the whole token before the hyphen, e.g. "mbo" or "beroeps"
     first = re.match(r"[\w-]*", right).group(0)
-    stem = m.group(2).lower()
+    stem = m[1].lower()
     whole, hyphened = (stem + first).lower(), f"{stem}-{first}".lower()
     if re.match(r"(?:https?://|www\.)", head):
         keep = True  # a URL broken at its own hyphen
@@ -247,7 +279,7 @@ def _reflow(lines: list[_Line], vocab: Counter) -> list[list[tuple[str, int | No
         else:
             end_line()
             cur, cur_page = text, ln.page
-        hyphen_wrap = bool(_HYPHEN_END.search(text)) and not text.endswith(" -")
+        hyphen_wrap = bool(_hyphen_end(text)) and not text.endswith(" -")
         wrapped = len(text) >= 0.7 * width and not text.endswith(":")
         open_ = not table_line and (hyphen_wrap or wrapped)
     end_line()

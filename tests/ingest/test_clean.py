@@ -98,3 +98,41 @@ def test_real_kamerbrief_is_clean():
     assert "«Toekomstgericht beroepsonderwijs»" in doc.text
     assert len(doc.footnotes) == 20 and doc.footnotes[1] == "(2) Kamerstuk 31 524, nr. 313."
     assert doc.page_at(doc.text.index("Conclusie")) == 10
+
+
+def test_generated_pdf_with_header_footer_hyphen_and_footnote(tmp_path):
+    """A real PDF (fpdf2) through load + clean: running header and page-number footer removed,
+    a word hyphenated across lines re-joined, the footnote moved out, page numbers kept."""
+    fpdf = pytest.importorskip("fpdf")
+
+    class Brief(fpdf.FPDF):
+        def header(self):
+            self.set_font("helvetica", size=9)
+            self.cell(0, 8, "Werkwijzer Leren en werken via het mbo", new_x="LMARGIN", new_y="NEXT")
+
+        def footer(self):
+            self.set_y(-15)
+            self.set_font("helvetica", size=9)
+            self.cell(0, 8, str(self.page_no()), align="C")
+
+    pdf = Brief()
+    pdf.set_font("helvetica", size=11)
+    bodies = [
+        "Bekostiging\n\nDe student volgt het middelbaar beroeps-\nonderwijs in de bbl en betaalt cursusgeld.1"
+        "\n\n1 Kamerstuk 31 524, nr. 313.",
+        "Toelating\n\nDe entreeopleiding is bedoeld voor jongeren zonder diploma van het vmbo.",
+        "Duur\n\nDe opleiding duurt een jaar en leidt op voor werk op niveau 1.",
+    ]
+    for body in bodies:
+        pdf.add_page()
+        pdf.multi_cell(0, 6, body)
+    f = tmp_path / "werkwijzer.pdf"
+    pdf.output(str(f))
+    doc = clean(load(f))
+    assert "Werkwijzer Leren en werken via het mbo" not in doc.text  # running header
+    assert not any(line.strip() in ("1", "2", "3") for line in doc.text.splitlines())  # page numbers
+    assert "beroepsonderwijs in de bbl" in doc.text and "beroeps-" not in doc.text
+    assert doc.footnotes == ("(1) Kamerstuk 31 524, nr. 313.",)
+    assert "cursusgeld." in doc.text and "cursusgeld.1" not in doc.text
+    assert doc.page_at(doc.text.index("entreeopleiding")) == 2
+    assert doc.page_at(doc.text.index("duurt een jaar")) == 3
