@@ -135,7 +135,8 @@ class Assistant:
         index = self.retriever.index
         qvec = index.embedder.embed_query(dense_query(standalone)) if hits else None
         picks = extractive.extract(query, hits, lexical.idf, qvec=qvec, vectors=index.sentences,
-                                   threshold=self.settings.answer_threshold)
+                                   threshold=self.settings.answer_threshold
+                                   - (self.settings.answer_threshold_english_offset if lang == "en" else 0.0))
         if not picks:
             return compose.refusal(q, lang, "extractive", hits, standalone, tuple(notes))
         raw = " ".join(f"{p.text} [{p.hit + 1}]" for p in picks)

@@ -69,12 +69,18 @@ class Pick:
 
 @lru_cache(maxsize=1)
 def glossary() -> tuple[tuple[tuple[str, ...], str], ...]:
+    """((english alternatives…), "dutch terms") rows of data/glossary_en_nl.txt."""
     rows = []
     for line in files("assistant").joinpath("data/glossary_en_nl.txt").read_text("utf-8").splitlines():
         if line.strip() and not line.startswith("#") and "|" in line:
             en, nl = line.split("|", 1)
-            rows.append((tuple(en.split()), nl.strip()))
+            rows.append((tuple(e.strip().lower() for e in en.split(",") if e.strip()), nl.strip()))
     return tuple(rows)
+
+
+def _glossary_hits(text: str) -> list[str]:
+    low = " " + re.sub(r"[^\w -]", " ", text.lower()) + " "
+    return [nl for ens, nl in glossary() if any(f" {e} " in low for e in ens)]
 
 
 def language(text: str) -> str:
@@ -96,8 +102,7 @@ def abbreviations() -> tuple[tuple[str, str], ...]:
 
 def expand_english(text: str) -> str:
     """Append the glossary's Dutch terms for the English words in `text`."""
-    low = f" {text.lower()} "
-    extra = [nl for ens, nl in glossary() if any(f" {e} " in low or f" {e}?" in low for e in ens)]
+    extra = _glossary_hits(text)
     return text + (" " + " ".join(extra) if extra else "")
 
 
@@ -123,12 +128,18 @@ def parse_query(question: str) -> Query:
         kind = "yesno"
     else:
         kind = "open"
-    text = expand_english(question) if lang == "en" else question
-    terms = tuple(dict.fromkeys(t for t in analyse(text) if not _YEAR.fullmatch(t)))
-    alts = {}
+    alts: dict[str, tuple[str, ...]] = {}
+    terms = tuple(dict.fromkeys(t for t in analyse(question) if not _YEAR.fullmatch(t)))
+    if lang == "en":  # each glossary row is one requirement that any of its Dutch terms meets
+        for nl in _glossary_hits(question):
+            group = analyse(nl)
+            if group:
+                alts[group[0]] = tuple(group[1:])
+                terms += (group[0],)
+        terms = tuple(dict.fromkeys(terms))
     for short, long in abbreviations():  # "bpv" is also satisfied by "beroepspraktijkvorming"
         for t in analyse(short):
-            if t in terms:
+            if t in terms and t not in alts:
                 alts[t] = tuple(analyse(long))
     return Query(question, kind, lang, terms, tuple(_YEAR.findall(question)), alternatives=alts)
 
