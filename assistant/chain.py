@@ -10,6 +10,7 @@ answer. Non-goals: the web page, evaluation, ingest.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -40,6 +41,18 @@ def check_question(question: Any, limit: int = 2000) -> str:
     if "\x00" in q or sum(not (ch.isprintable() or ch in "\n\t") for ch in q) > 0:
         raise InputError("the question contains control characters; type plain text")
     return q
+
+
+# text addressed to the assistant rather than to readers: never a source (prompt injection)
+_INSTRUCTION = re.compile(
+    r"\b(negeer|vergeet)\b.{0,60}\b(instructies?|opdrachten|bovenstaande|documenten|regels)\b|"
+    r"\bantwoord op (elke|iedere|alle) vra(ag|gen)\b|"
+    r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompts?|rules|above)\b|"
+    r"\banswer every question\b|\bsyste(em|m) ?prompt\b", re.IGNORECASE | re.DOTALL)
+
+
+def looks_like_instructions(text: str) -> bool:
+    return _INSTRUCTION.search(text) is not None
 
 
 def sources_block(hits: Sequence[Hit]) -> str:
@@ -100,6 +113,9 @@ class Assistant:
         lang = extractive.language(q)
         t1 = time.perf_counter()
         hits, _ = self.retriever.search(standalone, filters=filters)
+        hits = [h for h in hits if not looks_like_instructions(h.chunk.text)]
+        if looks_like_instructions(q):  # a question that instructs the assistant is not answered
+            hits = []
         t2 = time.perf_counter()
         if mode == "llm":
             answer = yield from self._llm(q, standalone, lang, hits, audience)

@@ -1,7 +1,7 @@
 """Benchmark: ingest hundreds of malformed files next to a good document; count the outcomes.
 
 Cases (`cases(n, seed)`): truncated and byte-corrupted PDFs made from a valid fpdf2 PDF, huge
-single lines (5 MB), wrong encodings (UTF-16 without BOM, Latin-1 garbage), zero-byte files,
+single lines and paragraphs (5 MB), wrong encodings (UTF-16 without BOM, Latin-1 garbage), zero-byte files,
 deeply nested HTML (10,000 levels), random bytes named .pdf/.txt/.html/.md/.htm, NUL-laden text,
 HTML with only scripts, and a few more. They are ingested in batches (each batch folder holds
 the good document too) by a worker process with a fake hashed embedder; the parent enforces a
@@ -110,10 +110,11 @@ def cases(n: int, seed: int = 0, huge: bool = True) -> list[tuple[str, str, byte
         return ".pdf", pdf[:i] + (pdf[i:j] * rng.choice((0, 2)))[: 4 * (j - i)] + pdf[j:]
 
     def huge_line():
-        kind = rng.choice(("words", "nospace", "sentences"))
+        kind = rng.choice(("words", "nospace", "sentences", "wrapped"))
         size = 5 * 2**20
+        line = "Dit is een regel tekst die netjes is afgebroken op de breedte van\n"  # one 5 MB paragraph
         text = {"words": ("leerweg " * (size // 8)), "nospace": "x" * size,
-                "sentences": ("Dit is een zin. " * (size // 16))}[kind]
+                "sentences": ("Dit is een zin. " * (size // 16)), "wrapped": line * (size // len(line))}[kind]
         return rng.choice((".txt", ".md", ".html")), text.encode()
 
     def utf16():
@@ -205,6 +206,7 @@ def ingest_folder(folder: Path, data_dir: Path) -> dict:
     index = Index(settings, HashEmbedder())
     ids = index._get(include=[])["ids"]
     docs = index.documents()
+    stored = index._get(include=["documents"])["documents"]
     hits, _ = HybridRetriever(index=index, k=3).search(GOOD_QUESTION)
     lexical = index.lexical.search(GOOD_QUESTION, 1)
     checks = {  # dense ranks are noise with a hashed embedder: the good passage must be in the top 3
@@ -212,6 +214,7 @@ def ingest_folder(folder: Path, data_dir: Path) -> dict:
         and bool(lexical) and lexical[0][0] in {h.chunk.chunk_id for h in hits},
         "good_chunks": docs.get("goed-document", {}).get("chunks", 0),
         "unique": len(ids) == len(set(ids)),
+        "no_controls": not any(re.search(r"[\x00-\x08\x0e-\x1f\x7f]", t) for t in stored),
         "consistent": len(ids) == len(index.lexical.ids) == sum(d["chunks"] for d in docs.values())
         and index._stamp == stamp_of(ids),
     }
@@ -327,7 +330,7 @@ def main() -> None:
                 continue
             results.update(outs)
             c = res["checks"]
-            if not (c["good_found"] and c["unique"] and c["consistent"] and c["good_chunks"] > 0):
+            if not (c["good_found"] and c["unique"] and c["no_controls"] and c["consistent"] and c["good_chunks"] > 0):
                 bad_checks.append(f"batch {b // args.batch}: {c}")
             print(f"batch {b // args.batch:3d}: {len(batch)} files, {res['seconds']:.1f} s, index {res['count']} chunks, "
                   f"checks {'ok' if not bad_checks or not bad_checks[-1].startswith(f'batch {b // args.batch}:') else c}",

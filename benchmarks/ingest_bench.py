@@ -78,7 +78,7 @@ def main() -> None:
           f"{sent_secs:.1f} s | re-ingest unchanged {re_secs:.2f} s (embedded {again.embedded})")
     print(f"retrieve p50 {statistics.median(ret):.0f} ms p95 {pct(ret, 95):.0f} ms | extractive answer "
           f"p50 {statistics.median(ans):.0f} ms p95 {pct(ans, 95):.0f} ms over {len(questions)} questions | "
-          f"peak RSS {rss:.0f} MB")
+          f"peak RSS {rss:.0f} MB | load average {__import__('os').getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

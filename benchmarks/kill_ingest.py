@@ -132,7 +132,8 @@ def _state(settings, emb) -> dict:
 
         with sqlite3.connect(str(sent)) as db:
             n_sent = db.execute("SELECT count(*) FROM vec").fetchone()[0]
-    return {"chunks": len(ids), "docs": len(index.documents()), "lexical": lex, "sentences": n_sent}
+    return {"chunks": len(ids), "docs": len(index.documents()), "lexical": lex, "sentences": n_sent,
+            "bm25_temp": len(list(settings.data_dir.glob(".bm25-*")))}
 
 
 def _repair(folder: Path, ref: dict) -> int:
@@ -158,7 +159,8 @@ def _repair(folder: Path, ref: dict) -> int:
             docs_equal=sorted(index.documents()) == ref["docs"],
             lexical_equal=loaded is not None and sorted(loaded[0].ids) == sorted(ids)
             and sorted(index.lexical.ids) == sorted(ids),
-            sentences_missing=len(index.sentences.missing(texts)))
+            sentences_missing=len(index.sentences.missing(texts)),
+            bm25_temp_left=len(list(settings.data_dir.glob(".bm25-*"))))  # cleared only when an hour old
     except Exception as exc:  # noqa: BLE001 - a repair that raises is the finding
         out["error"] = f"{type(exc).__name__}: {exc}"[:200]
     print(json.dumps(out))
@@ -274,7 +276,8 @@ def main() -> None:
             r = one_run(n, target, delay, folder, work, ref_file)
             rows.append(r)
             b = r["res"].get("before", {})
-            found = b.get("error") or f"{b.get('chunks')}/{b.get('docs')}/{b.get('lexical')}/{b.get('sentences')}"
+            found = b.get("error") or (f"{b.get('chunks')}/{b.get('docs')}/{b.get('lexical')}/{b.get('sentences')}"
+                                       + (" +bm25 temp dir" if b.get("bm25_temp") else ""))
             verdict = "yes" if r["ok"] else f"NO {json.dumps({k: v for k, v in r['res'].items() if k != 'before'})}"
             print(f"| {n} | {target} +{delay:.2f}s | {r['killed_at']:.2f}{' (had finished)' if r['finished'] else ''} "
                   f"| {r['phase']} | {found} | {verdict} |", flush=True)

@@ -120,7 +120,8 @@ def _pdf(path: Path, data: bytes) -> tuple[Page, ...]:
     except LoadError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-            OSError, RecursionError, AssertionError, ZeroDivisionError) as exc:
+            OSError, RecursionError, AssertionError, ZeroDivisionError,
+            NotImplementedError) as exc:  # a mangled filter name: "Unsupported filter /FlateDXcode"
         raise LoadError(path, f"the PDF cannot be read ({type(exc).__name__}: {exc}); "
                               "re-export or repair it") from exc
     if not pages:
