@@ -14,10 +14,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from assistant.chain import check_question
 from assistant.errors import ConfigError, InputError, MboError
 from assistant.settings import Settings
 
-MAX_QUESTION = 2000
 
 
 def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
@@ -38,12 +38,6 @@ def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if report.failed else 0
 
 
-def check_question(question: object) -> str:
-    from assistant.chain import check_question as check
-
-    return check(question, MAX_QUESTION)
-
-
 def _read_history(path: str | None) -> list[tuple[str, str]]:
     if not path:
         return []
@@ -61,7 +55,7 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.factory import build_assistant
     from assistant.types import Filters
 
-    question = check_question(args.question)
+    question = check_question(args.question, settings.max_question_chars)
     history = _read_history(args.history)
     assistant = build_assistant(settings)
     filters = Filters(doc_ids=tuple(args.doc or ()), doc_types=tuple(args.type or ()))
@@ -91,7 +85,7 @@ def _cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.factory import build_retriever
     from assistant.types import Filters
 
-    question = check_question(args.question)
+    question = check_question(args.question, settings.max_question_chars)
     t0 = time.perf_counter()
     retriever = build_retriever(settings)
     filters = Filters(doc_ids=tuple(args.doc or ()), doc_types=tuple(args.type or ()))

@@ -17,10 +17,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 
+from evals.metrics import percentile  # noqa: E402
 
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round((len(xs) - 1) * p / 100)))]
 
 
 def main() -> None:
@@ -47,7 +45,7 @@ def main() -> None:
             t = time.perf_counter()
             a.answer(q, mode=mode)
             times.append((time.perf_counter() - t) * 1000)
-        print(f"{mode}: warm p50 {statistics.median(times):.0f} ms, p95 {pct(times, 95):.0f} ms over {len(times)} "
+        print(f"{mode}: warm p50 {statistics.median(times):.0f} ms, p95 {percentile(times, 95):.0f} ms over {len(times)} "
               f"questions (load average {os.getloadavg()[0]:.1f})")
 
 

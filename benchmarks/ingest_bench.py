@@ -15,10 +15,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 
+from evals.metrics import percentile  # noqa: E402
 
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round((len(xs) - 1) * p / 100)))]
 
 
 def main() -> None:
@@ -76,8 +74,8 @@ def main() -> None:
     print(f"chunks {rep.chunks} | raw encode {raw:.1f} chunks/s | ingest (chunks) {rep.chunks / chunk_secs:.1f} "
           f"chunks/s = {rep.chunks / chunk_secs / raw:.2f} x raw ({chunk_secs:.1f} s) | sentence vectors "
           f"{sent_secs:.1f} s | re-ingest unchanged {re_secs:.2f} s (embedded {again.embedded})")
-    print(f"retrieve p50 {statistics.median(ret):.0f} ms p95 {pct(ret, 95):.0f} ms | extractive answer "
-          f"p50 {statistics.median(ans):.0f} ms p95 {pct(ans, 95):.0f} ms over {len(questions)} questions | "
+    print(f"retrieve p50 {statistics.median(ret):.0f} ms p95 {percentile(ret, 95):.0f} ms | extractive answer "
+          f"p50 {statistics.median(ans):.0f} ms p95 {percentile(ans, 95):.0f} ms over {len(questions)} questions | "
           f"peak RSS {rss:.0f} MB | load average {__import__('os').getloadavg()[0]:.1f}")
 
 

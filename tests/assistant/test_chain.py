@@ -22,10 +22,6 @@ def _assistant(tmp_path, chat=None, **kw):
     return a
 
 
-class NoVectors(Assistant):
-    pass
-
-
 @pytest.fixture
 def lexical_only(monkeypatch):
     import assistant.extractive as X
