@@ -94,6 +94,12 @@ def ingest(paths: Sequence[Path], settings: Settings, index: Index, *, rebuild: 
         except LoadError as exc:
             failures.append(Failure(str(path), exc.reason))
             continue
+        except (MemoryError, RecursionError, ValueError, TypeError, KeyError, IndexError,
+                AttributeError, UnicodeError, OSError, NotImplementedError, AssertionError) as exc:
+            # a bug in a parser for one odd file must not abort the whole ingest: report it
+            failures.append(Failure(str(path), f"unexpected {type(exc).__name__} while reading it ({exc}); "
+                                               "the file was skipped, please report it with the file"))
+            continue
         if folder is not None:
             doc_meta = replace(doc_meta, path=rel)
         prepared.append((doc_meta, chunks, root))

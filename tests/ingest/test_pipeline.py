@@ -119,3 +119,20 @@ def test_missing_path_is_a_clear_error(settings, tmp_path):
 
     with pytest.raises(InputError, match="no such file"):
         _run(settings, tmp_path / "nergens")
+
+
+def test_an_unexpected_parser_error_is_reported_not_fatal(settings, tmp_path, monkeypatch):
+    import ingest.pipeline as P
+
+    folder = _corpus(tmp_path)
+    real = P.clean
+
+    def flaky(doc):
+        if doc.meta.doc_id == "entree":
+            raise ValueError("parser bug")
+        return real(doc)
+    monkeypatch.setattr(P, "clean", flaky)
+    report, index = _run(settings, folder)
+    assert report.documents == 1 and set(index.documents()) == {"bbl"}
+    assert len(report.failed) == 1 and "ValueError" in report.failed[0].reason
+    assert report.failed[0].path.endswith("entree.txt")
