@@ -15,6 +15,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 
+from common import raw_encode_rate  # noqa: E402 (benchmarks/ is on sys.path when run as a script)
 from evals.metrics import percentile  # noqa: E402
 
 
@@ -26,9 +27,7 @@ def main() -> None:
     from assistant.factory import build_assistant, build_index
     from assistant.settings import Settings
     from ingest.embed import E5Embeddings
-    from ingest.index import embed_text
-    from ingest.pipeline import ingest, prepare
-    from ingest.manifest import read_manifest
+    from ingest.pipeline import ingest
 
     data = Path(tempfile.mkdtemp(prefix="mbo-bench-"))
     settings = Settings(data_dir=data)
@@ -36,14 +35,7 @@ def main() -> None:
     emb.encode_passages(["opwarmen"])  # load the model outside the timings
 
     # raw encode rate: the same texts the index embeds, straight through the model
-    manifest = read_manifest(settings.corpus_dir)
-    texts = []
-    for f, meta in manifest.items():
-        m, chunks = prepare(settings.corpus_dir / f, meta, settings)
-        texts += [embed_text(c, m) for c in chunks]
-    t = time.perf_counter()
-    emb.encode_passages(texts)
-    raw = len(texts) / (time.perf_counter() - t)
+    _, raw = raw_encode_rate(settings.corpus_dir, settings, emb)
 
     index = build_index(settings, emb)
     t = time.perf_counter()

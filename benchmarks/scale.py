@@ -79,23 +79,16 @@ def _settings(data: Path):
 
 def phase_embed(work: Path) -> dict:
     from assistant.factory import build_index
+    from common import raw_encode_rate
     from ingest.embed import E5Embeddings
-    from ingest.index import embed_text
-    from ingest.manifest import read_manifest
-    from ingest.pipeline import ingest, prepare
+    from ingest.pipeline import ingest
 
     folder, data = work / "corpus-e", work / "data-e"  # the real ingest; build 1x again beside it
     make_corpus(1, folder)
     settings = _settings(data)
     emb = E5Embeddings.from_settings(settings)
     emb.encode_passages(["opwarmen"])
-    texts = []
-    for f, meta in read_manifest(folder).items():
-        m, chunks = prepare(folder / f, meta, settings)
-        texts += [embed_text(c, m) for c in chunks]
-    t = time.perf_counter()
-    emb.encode_passages(texts)
-    raw = len(texts) / (time.perf_counter() - t)
+    texts, raw = raw_encode_rate(folder, settings, emb)
     index = build_index(settings, emb)
     t = time.perf_counter()
     rep = ingest([folder], settings, index, sentences=False)

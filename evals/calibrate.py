@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import InputError, MboError
+from evals.questions import read_objects
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE / "calibration.jsonl"
@@ -48,16 +49,8 @@ def load_calibration(path: Path | str = DEFAULT_DATA) -> list[Pair]:
     if not path.is_file():
         raise InputError(f"calibration set {str(path)!r} not found. Fix: pass an existing .jsonl file")
     pairs, seen = [], {}
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{n}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise InputError(f"{where}: not valid JSON ({e.msg}). Fix: one JSON object per line") from e
-        if not isinstance(row, dict):
-            raise InputError(f"{where}: expected a JSON object, got {type(row).__name__}")
+    for where, row in read_objects(path, "the calibration set"):
+        n = int(where.rsplit(":", 1)[1])
         unknown = sorted(set(row) - set(REQUIRED) - set(OPTIONAL))
         if unknown:
             raise InputError(f"{where}: unknown field {unknown[0]!r}. Fix: use only "

@@ -16,23 +16,30 @@ from assistant.errors import InputError
 _KEYS = {"id", "question", "history", "answerable", "facts", "quote", "doc_id", "audience", "tags"}
 
 
-def load_questions(path: Path, score: bool = True) -> list[dict]:
+def read_objects(path: Path, what: str = "the file"):
+    """Yield ("path:line", object) for each non-empty line of a JSONL file; InputError names the
+    line for invalid JSON or a non-object."""
     path = Path(path)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the question set ({exc}); give a UTF-8 JSONL file") from exc
-    out, seen = [], set()
+        raise InputError(f"{path}: cannot read {what} ({exc}); give a UTF-8 JSONL file") from exc
     for no, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"{path}:{no}"
         try:
-            q = json.loads(line)
+            obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"{where}: not valid JSON ({exc.msg}); one JSON object per line") from None
-        if not isinstance(q, dict):
-            raise InputError(f"{where}: expected a JSON object, got {type(q).__name__}")
+        if not isinstance(obj, dict):
+            raise InputError(f"{where}: expected a JSON object, got {type(obj).__name__}")
+        yield where, obj
+
+
+def load_questions(path: Path, score: bool = True) -> list[dict]:
+    out, seen = [], set()
+    for where, q in read_objects(path, "the question set"):
         _check(q, where, score)
         if q["id"] in seen:
             raise InputError(f"{where}: id {q['id']!r} is used twice; ids must be unique")
