@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from assistant import compose, extractive, followup
+from assistant.cite import split_sentences
 from assistant.errors import ConfigError, InputError
 from assistant.prompts import render
 from assistant.retrieve import dense_query
@@ -147,7 +148,7 @@ class Assistant:
 
     def _extractive(self, q: str, standalone: str, lang: str, hits: list[Hit], notes=()) -> Answer:
         lexical = self.retriever.index.lexical
-        query = extractive.resolve_terms(extractive.parse_query(standalone), lexical)
+        query = extractive.resolve_terms(extractive.parse_query(standalone, own=q), lexical)
         index = self.retriever.index
         qvec = index.embedder.embed_query(dense_query(standalone)) if hits else None
         picks = extractive.extract(query, hits, lexical.idf, qvec=qvec, vectors=index.sentences,
@@ -155,7 +156,8 @@ class Assistant:
                                    - (self.settings.answer_threshold_english_offset if lang == "en" else 0.0))
         if not picks:
             return compose.refusal(q, lang, "extractive", hits, standalone, tuple(notes))
-        raw = " ".join(f"{p.text} [{p.hit + 1}]" for p in picks)
+        # a unit may hold two sentences ("… Dat geld zit in het Participatiebudget."): cite each
+        raw = " ".join(f"{p.text[a:b].strip()} [{p.hit + 1}]" for p in picks for a, b in split_sentences(p.text))
         quotes: dict[int, str] = {}
         for p in picks:
             quotes[p.hit + 1] = (quotes.get(p.hit + 1, "") + " " + p.quote).strip()

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.resources import files
 
-from assistant.cite import split_sentences
 import numpy as np
 
-from assistant.types import Chunk, Hit
+from assistant.types import Hit
+from assistant.units import row_text, sentences_of  # noqa: F401 - sentences_of is part of this module's API
 from ingest.lexical import analyse
 
 _EN_WORDS = {"the", "what", "who", "when", "how", "is", "are", "does", "do", "can", "which", "of",
@@ -54,6 +54,8 @@ class Query:
     years: tuple[str, ...]
     unknown: tuple[str, ...] = ()  # Dutch question words the corpus never uses (see resolve_terms)
     alternatives: dict = field(default_factory=dict)  # abbreviation term -> terms it stands for
+    # a follow-up's own words; the topic words added from the conversation weigh half (empty: all own)
+    own: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -113,11 +115,13 @@ def expand_abbreviations(text: str) -> str:
     return text + (" " + " ".join(extra) if extra else "")
 
 
-def parse_query(question: str) -> Query:
+def parse_query(question: str, own: str = "") -> Query:
+    """`question` is the standalone question; `own` the user's words when it was a follow-up."""
     lang = language(question)
     low = question.lower().strip()
     if re.search(r"\b(hoeveel|hoe ?veel|how (many|much)|welk bedrag|what amount|hoe hoog|wat kost|"
-                 r"hoeveel geld|how high)\b", low) or re.search(r"\bhoe ?lang\b|\bhow long\b", low):
+                 r"hoeveel geld|how high|(welke|what) (leeftijd|age)|hoe oud|how old)\b", low) \
+            or re.search(r"\bhoe ?lang\b|\bhow long\b", low):
         kind = "number"
     elif re.search(r"\b(wanneer|per wanneer|vanaf wanneer|sinds wanneer|in welk jaar|when|what year)\b", low):
         kind = "date"
@@ -141,56 +145,22 @@ def parse_query(question: str) -> Query:
         for t in analyse(short):
             if t in terms and t not in alts:
                 alts[t] = tuple(analyse(long))
-    return Query(question, kind, lang, terms, tuple(_YEAR.findall(question)), alternatives=alts)
-
-
-def sentences_of(chunk: Chunk) -> list[tuple[str, str, int]]:
-    """Candidate answer units of a chunk: (text to embed and score, original text, offset in
-    the chunk). Table rows are rendered with the table header ("Mbo 2 (bedrag x € 1 mln): 2022: 80,0; …")."""
-    text = chunk.text
-    if chunk.kind == "table":
-        lines = text.split("\n")
-        head, out, pos = lines[0], [], len(lines[0]) + 1
-        for line in lines[1:]:
-            if line.strip() and not line.rstrip().endswith(":"):
-                out.append((_row_text(head, line), line, pos))
-            pos += len(line) + 1
-        return out
-    out = []
-    for a, b in split_sentences(text):
-        part = text[a:b]
-        if len(part.strip()) > 15:
-            out.append((part.strip(), part.strip(), a + len(part) - len(part.lstrip())))
-    return out
-
-
-def _row_text(head: str, row: str, years: tuple[str, ...] = ()) -> str:
-    """'Mbo 2 80,0 100,0' under 'bedrag x € 1 mln 2022 2023' -> 'Mbo 2 (bedrag x € 1 mln): 2022: 80,0; 2023: 100,0'."""
-    cols = head.split()
-    year_idx = [i for i, c in enumerate(cols) if _YEAR.fullmatch(c)]
-    if not year_idx:
-        return row
-    unit = " ".join(cols[:year_idx[0]])
-    labels = cols[year_idx[0]:]
-    tokens = row.split()
-    values = tokens[-len(labels):] if len(tokens) > len(labels) else tokens
-    name = " ".join(tokens[:len(tokens) - len(values)])
-    pairs = [(lab, val) for lab, val in zip(labels, values) if not years or lab in years]
-    if not pairs:
-        pairs = list(zip(labels, values))
-    body = "; ".join(f"{'structureel' if lab.startswith('struc') else lab}: {val}" for lab, val in pairs)
-    return f"{name} ({unit}): {body}."
+    mine = frozenset(analyse(own)) if own and own != question else frozenset()
+    return Query(question, kind, lang, terms, tuple(_YEAR.findall(question)), alternatives=alts, own=mine)
 
 
 def _type_ok(q: Query, sentence: str) -> float:
     if q.kind == "number":
         return 1.0 if _NUMBER.search(sentence) or re.search(
-            r"\b(een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|half|helft)\b", sentence, re.I) else 0.0
+            r"\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twintig|honderd|duizend|half|helft|"
+            r"enkele|miljoen|miljard|(\w+)?(dagen|weken|maanden|jaar|jaren))\b", sentence, re.I) else 0.0
     if q.kind == "date":
         return 1.0 if _YEAR.search(sentence) or _MONTH.search(sentence) else 0.0
     if q.kind == "who":
         return 1.0 if _ACRONYM.search(sentence) or re.search(
-            r"\b(werkgever|gemeente|school|instelling|student|minister|kabinet|UWV|SBB|DUO)\w*", sentence, re.I) else 0.3
+            r"\b(werkgever|gemeente|school|instelling|student|minister|kabinet|UWV|SBB|DUO|jongere|"
+            r"mens|kandida|deelnemer|iedereen|werkzoekende|werkende|leerling|volwassene|nieuwkomer|"
+            r"ouder|docent|bedrijf|organisatie|instantie|raad)\w*", sentence, re.I) else 0.3
     return 1.0
 
 
@@ -208,7 +178,7 @@ def resolve_terms(q: Query, lexical) -> Query:
     """Map each question term onto the corpus vocabulary: known terms stay, typos are corrected
     ('betaald' -> 'betaalt'), English words are dropped, and Dutch words the corpus never uses
     are kept as `unknown` (a topic the documents may not cover)."""
-    terms, unknown = [], []
+    terms, unknown, own = [], [], set(q.own)
     for t in q.terms:
         if lexical.idf(t) is not None:
             terms.append(t)
@@ -221,7 +191,10 @@ def resolve_terms(q: Query, lexical) -> Query:
             terms.append(fixed)
         elif q.lang == "nl" and not t[0].isdigit():
             unknown.append(t)
-    return replace(q, terms=tuple(dict.fromkeys(terms)), unknown=tuple(unknown))
+            continue
+        if t in q.own:
+            own.add(terms[-1])
+    return replace(q, terms=tuple(dict.fromkeys(terms)), unknown=tuple(unknown), own=frozenset(own))
 
 
 def score(q: Query, sentence: str, context: str, rank: int, idf, passage: str = "") -> float:
@@ -240,6 +213,7 @@ def score(q: Query, sentence: str, context: str, rank: int, idf, passage: str = 
         if w is None:  # unresolved terms are handled by resolve_terms (q.unknown)
             continue
         w *= 0.3 if t in _GENERIC else 1.0
+        w *= 0.5 if q.own and t not in q.own else 1.0
         total += w
         alts = q.alternatives.get(t, ())
         if t in sent_terms or any(a in sent_terms for a in alts):
@@ -260,13 +234,19 @@ def score(q: Query, sentence: str, context: str, rank: int, idf, passage: str = 
 
 
 def extract(q: Query, hits: list[Hit], idf, qvec=None, vectors=None, threshold: float = 0.45,
-            max_sentences: int = 3, margin: float = 0.03, sem_weight: float = 1.0,
-            lex_weight: float = 0.1) -> list[Pick]:
+            max_sentences: int = 3, margin: float = 0.05, sem_weight: float = 1.0,
+            lex_weight: float = 0.1, type_weight: float = 0.05, year_weight: float = 0.1) -> list[Pick]:
     """The sentences that answer `q`, returned in source order; empty when the best one does
     not reach `threshold` (the caller refuses).
 
-    score = sem_weight * cos(question, sentence) + lex_weight * lexical score  (with vectors)
+    score = sem_weight * cos(question, sentence) + lex_weight * lexical score
+            - type_weight * (1 - type fit) - year_weight * (a year the question names is missing)
+                                                                                (with vectors)
           = lexical score                                                       (without)
+    The type term makes a "hoeveel"/"wanneer" question prefer the sentence with the number or
+    date over a sentence that only names the topic (cosines of the two differ by ~0.01-0.03);
+    the year term keeps "… in 2019?" from being answered by a table without a 2019 column.
+    Weights were chosen on the dev set and checked on both halves (MEASUREMENTS.md).
     """
     cands: list[tuple[int, str, str, int, float]] = []  # hit, text to show, quote, start, lexical
     embed_texts: list[str] = []
@@ -274,14 +254,16 @@ def extract(q: Query, hits: list[Hit], idf, qvec=None, vectors=None, threshold: 
         context = f"{hit.meta.title} {hit.chunk.section}"
         head = hit.chunk.text.split("\n", 1)[0] if hit.chunk.kind == "table" else ""
         for text, quote, start in sentences_of(hit.chunk):
-            shown = _row_text(head, quote, q.years) if head else text
+            shown = row_text(head, quote, q.years) if head else text
             cands.append((i, shown, quote, start, score(q, shown, context, i, idf, hit.chunk.text)))
             embed_texts.append(text)
     if not cands:
         return []
     if vectors is not None and qvec is not None:
         sims = vectors.get(embed_texts) @ np.asarray(qvec, dtype=np.float32)
-        scores = [sem_weight * float(c) + lex_weight * lex for c, (_, _, _, _, lex) in zip(sims, cands)]
+        scores = [sem_weight * float(c) + lex_weight * lex - type_weight * (1.0 - _type_ok(q, text))
+                  - year_weight * (not all(y in text for y in q.years))
+                  for c, (_, text, _, _, lex) in zip(sims, cands)]
     else:
         scores = [lex for *_, lex in cands]
     scored = sorted((Pick(i, text, quote, start, sc) for (i, text, quote, start, _), sc in zip(cands, scores)),
@@ -293,12 +275,18 @@ def extract(q: Query, hits: list[Hit], idf, qvec=None, vectors=None, threshold: 
     for p in scored[1:]:
         if len(chosen) >= max_sentences or p.score < best - margin:
             break
-        if any(_near_duplicate(p.text, c.text) for c in chosen):
+        if any(_overlaps(p, c) or _near_duplicate(p.text, c.text) for c in chosen):
             continue
         chosen.append(p)
     return sorted(chosen, key=lambda p: (p.hit, p.start))
 
 
+def _overlaps(a: Pick, b: Pick) -> bool:
+    """Two units sharing text of the same passage (a sentence and the pair it starts)."""
+    return a.hit == b.hit and a.start < b.start + len(b.quote) and b.start < a.start + len(a.quote)
+
+
 def _near_duplicate(a: str, b: str) -> bool:
+    """The same statement in two places (word sets overlap > 80% of the larger one)."""
     ta, tb = set(analyse(a)), set(analyse(b))
-    return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.8
+    return bool(ta and tb) and len(ta & tb) / max(len(ta), len(tb)) > 0.8

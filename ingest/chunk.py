@@ -77,6 +77,7 @@ def _heading_level(line: str) -> int:
 def _blocks(text: str) -> list[_Block]:
     blocks: list[_Block] = []
     in_table = False
+    after_colon = False  # short lines after "… de volgende uitkeringen:" are list items, not headings
     pos = 0
     for raw in text.split("\n"):
         start, end = pos, pos + len(raw)
@@ -99,12 +100,19 @@ def _blocks(text: str) -> list[_Block]:
                 continue
             in_table = False
         level = _heading_level(line)
-        if level:
+        if level and after_colon and not (_NUMBERED.match(line) or _ANNEX.match(line)):
+            level = 0
+            blocks.append(_Block(start, end, line, "item"))
+        elif level:
             blocks.append(_Block(start, end, line, "heading", level))
-        elif _BULLET.match(line):
+        elif _BULLET.match(line) or (after_colon and len(line) < 120 and not line.endswith(".")):
             blocks.append(_Block(start, end, line, "item"))
         else:
             blocks.append(_Block(start, end, line, "para"))
+        if line.endswith(":"):
+            after_colon = True
+        elif blocks[-1].kind != "item":
+            after_colon = False
     return blocks
 
 

@@ -91,3 +91,14 @@ def test_page_numbers_come_from_page_starts():
 def test_too_small_size_is_refused():
     with pytest.raises(ValueError, match="too small"):
         chunk(_doc(), size=10)
+
+
+def test_short_lines_after_a_colon_are_list_items_not_headings():
+    text = ("7.2 UWV\n\nUWV voert de volgende uitkeringen uit, en heeft bij veel daarvan ook een taak:\n\n"
+            "WW\nWAO\nWajong\n\nUWV heeft de Beleidsregels Scholing. Daarin staat wanneer scholing nodig is.\n\n"
+            "Startkwalificatie\n\nEen startkwalificatie is een diploma mbo niveau 2 of hoger.")
+    chunks = chunk(_doc(text), size=900, min_size=10)
+    uwv = next(c for c in chunks if "uitkeringen uit" in c.text)
+    assert "WW\nWAO\nWajong" in uwv.text and uwv.section == "7.2 UWV"  # "WW" did not start a section
+    start = next(c for c in chunks if "Een startkwalificatie" in c.text)
+    assert start.section.endswith("Startkwalificatie")  # a heading after a paragraph still is one
