@@ -2,7 +2,7 @@
 
 Each run copies the corpus (plus a few extra documents) into a temp folder, starts the real CLI
 (`assistant.cli.main(["ingest", ...])`) in a child launched with `python -c`, with MBO_DATA_DIR
-in a temp dir and the embedding model replaced by the hashed embedder below (the e5 model would
+in a temp dir and the embedding model replaced by the hashed embedder of common.py (the e5 model would
 make 20 runs take an hour; a small sleep per call keeps the phases long enough to hit), and
 kills it with SIGKILL: at a uniformly random moment, or a random delay after the child reports
 entering a phase (chunk embedding, BM25 rebuild, sentence vectors). A second child then reports
@@ -19,12 +19,10 @@ Non-goals: the real model's timing (see ingest_bench.py), server-mode Chroma, po
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import os
 import random
-import re
 import shutil
 import signal
 import subprocess
@@ -33,8 +31,9 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import REPO, HashEmbedder, child_command, wrap_method  # noqa: E402
+
 PHASES = ("start", "chunks", "lexical", "sentences", "done")
 EXTRA = {
     "extra-notitie.md": "# Testnotitie voor de kill-test\n\n" + "\n\n".join(
@@ -47,30 +46,6 @@ EXTRA = {
 }
 
 
-class HashEmbedder:
-    """Hashed bag-of-words vectors (64 dims), optionally slowed down and logging each call."""
-
-    name = "fake-hash-64"
-
-    def __init__(self, progress: Path | None = None, delay: float = 0.0, per_text: float = 0.0):
-        self.progress, self.delay, self.per_text = progress, delay, per_text
-        self.phase = "chunks"
-
-    def _vec(self, text: str) -> list[float]:
-        v = [0.0] * 64
-        for w in re.findall(r"\w+", text.lower()):
-            v[int(hashlib.md5(w.encode()).hexdigest(), 16) % 64] += 1.0
-        n = math.sqrt(sum(x * x for x in v)) or 1.0
-        return [x / n for x in v]
-
-    def embed_documents(self, texts):
-        time.sleep(self.delay + self.per_text * len(texts))
-        return [self._vec(t) for t in texts]
-
-    def embed_query(self, text):
-        return self._vec(text)
-
-
 def mark(progress: Path | None, phase: str) -> None:
     if progress is not None:
         with open(progress, "a") as f:
@@ -78,7 +53,8 @@ def mark(progress: Path | None, phase: str) -> None:
 
 
 def child(argv: list[str]) -> int:
-    """In the child process: `ingest FOLDER` (the CLI, slowed) or `repair FOLDER REF.json`."""
+    """In the child process: `ingest FOLDER` (the CLI, slowed), `reference FOLDER` (print the
+    index's chunk ids and doc ids) or `repair FOLDER REF.json`."""
     sys.path.insert(0, str(REPO))
     import assistant.factory as factory
     from ingest.index import Index
@@ -87,29 +63,23 @@ def child(argv: list[str]) -> int:
     mode, folder = argv[0], Path(argv[1])
     progress = Path(os.environ["KILL_PROGRESS"]) if os.environ.get("KILL_PROGRESS") else None
     if mode == "ingest":
-        emb = HashEmbedder(progress, delay=0.01, per_text=0.0008)
+        emb = HashEmbedder(delay=0.01, per_text=0.0008)
         factory.build_embedder = lambda settings: emb
-        orig_sync, orig_lex, orig_fill = Index.sync, Index.refresh_lexical, SentenceVectors.fill
-
-        def sync(self, docs, bar=None):
-            mark(progress, "chunks")
-            return orig_sync(self, docs, bar)
-
-        def refresh_lexical(self):
-            mark(progress, "lexical")
-            return orig_lex(self)
-
-        def fill(self, texts, bar=None):
-            mark(progress, "sentences")
-            return orig_fill(self, texts, bar)
-
-        Index.sync, Index.refresh_lexical, SentenceVectors.fill = sync, refresh_lexical, fill
+        for cls, name, phase in ((Index, "sync", "chunks"), (Index, "refresh_lexical", "lexical"),
+                                 (SentenceVectors, "fill", "sentences")):
+            wrap_method(cls, name, lambda call, phase=phase: (mark(progress, phase), call())[1])
         from assistant.cli import main
 
         mark(progress, "start")
         rc = main(["ingest", "--quiet", str(folder)])
         mark(progress, "done")
         return rc
+    if mode == "reference":
+        from assistant.settings import Settings
+
+        index = Index(Settings(), HashEmbedder())
+        print(json.dumps({"ids": sorted(index._get(include=[])["ids"]), "docs": sorted(index.documents())}))
+        return 0
     return _repair(folder, json.loads(Path(argv[2]).read_text()))
 
 
@@ -141,7 +111,7 @@ def _repair(folder: Path, ref: dict) -> int:
     from assistant.settings import Settings
     from ingest.index import Index
     from ingest.lexical import LexicalIndex
-    from ingest.pipeline import ingest, prepare  # noqa: F401
+    from ingest.pipeline import ingest
 
     settings = Settings()
     emb = HashEmbedder()
@@ -176,11 +146,9 @@ def _chunks(index):
 
 # ---------------------------------------------------------------------------------- parent
 def _launch(mode: str, folder: Path, data: Path, progress: Path | None, *extra: str) -> subprocess.Popen:
-    code = (f"import sys; sys.path[:0] = [{str(REPO)!r}, {str(HERE)!r}]; import kill_ingest; "
-            "sys.exit(kill_ingest.child(sys.argv[1:]))")
     env = dict(os.environ, MBO_DATA_DIR=str(data), ANONYMIZED_TELEMETRY="False",
                KILL_PROGRESS=str(progress) if progress else "")
-    return subprocess.Popen([sys.executable, "-c", code, mode, str(folder), *extra], env=env, cwd=str(REPO),
+    return subprocess.Popen(child_command("kill_ingest", mode, str(folder), *extra), env=env, cwd=str(REPO),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -210,12 +178,11 @@ def reference(folder: Path, work: Path) -> tuple[dict, dict[str, float]]:
     out, err = proc.communicate(timeout=600)
     if proc.returncode != 0:
         raise SystemExit(f"reference ingest failed ({proc.returncode}): {err[-2000:]}")
-    code = (f"import sys, json; sys.path[:0] = [{str(REPO)!r}, {str(HERE)!r}]; import kill_ingest as k; "
-            "from assistant.settings import Settings; from ingest.index import Index; "
-            "i = Index(Settings(), k.HashEmbedder()); "
-            "print(json.dumps({'ids': sorted(i._get(include=[])['ids']), 'docs': sorted(i.documents())}))")
-    ref = json.loads(subprocess.run([sys.executable, "-c", code], env=dict(os.environ, MBO_DATA_DIR=str(data)),
-                                    capture_output=True, text=True, check=True, cwd=str(REPO)).stdout)
+    ids = _launch("reference", folder, data, None)
+    out, err = ids.communicate(timeout=600)
+    if ids.returncode != 0:
+        raise SystemExit(f"reading the reference index failed ({ids.returncode}): {err[-2000:]}")
+    ref = json.loads(out.strip().splitlines()[-1])
     return ref, {k: v - t0 for k, v in _marks(progress).items()}
 
 

@@ -7,7 +7,9 @@ and the script prints p50/p95/max end-to-end latency, throughput and the error c
     .venv/bin/python benchmarks/load_test.py --auth user:password ...   # when sign-in is on
 
 Questions are the page's example questions plus answerable dev-set questions, so answers hit
-the real retrieval and extraction paths. Non-goals: starting the server, llm mode, scoring.
+the real retrieval and extraction paths. The pieces here (connect, ask, run_users, Tally) are
+also used by soak.py (a duration mode that checks answers against single-user answers).
+Non-goals: starting the server, llm mode, scoring.
 """
 
 from __future__ import annotations
@@ -20,65 +22,78 @@ import threading
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import dev_questions  # noqa: E402
+from evals.metrics import percentile  # noqa: E402
 
 
 def question_pool(limit: int = 60) -> list[str]:
     from assistant.ui import EXAMPLES
 
     pool = [q for qs in EXAMPLES.values() for q in qs]
-    dev = REPO / "evals" / "questions" / "dev.jsonl"
-    for line in dev.read_text(encoding="utf-8").splitlines():
-        q = json.loads(line)
-        if q.get("answerable") and not q.get("history") and "followup" not in q.get("tags", []):
-            pool.append(q["question"])
+    pool += [q["question"] for q in dev_questions()
+             if q.get("answerable") and not q.get("history") and "followup" not in q.get("tags", [])]
     return pool[:limit]
 
 
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
-def run(url: str, users: int, per_user: int, auth: tuple[str, str] | None) -> dict:
+def connect(url: str, auth: tuple[str, str] | None):
     from gradio_client import Client
 
-    pool = question_pool()
-    latencies: list[float] = []
-    errors: list[str] = []
-    answered = [0]
-    lock = threading.Lock()
+    return Client(url, auth=auth, verbose=False)
+
+
+def ask(client, question: str, *args) -> tuple[dict | None, str | None, float]:
+    """One `ask` call: (answer dict or None, error text or None, seconds). args: the API's
+    optional arguments in order (history, doc_ids, doc_types, mode, audience)."""
+    t0 = time.perf_counter()
+    try:
+        out = client.predict(question, *args, api_name="/ask")
+        err = None if isinstance(out, dict) and "answer" in out else f"unexpected result: {str(out)[:200]}"
+    except Exception as exc:  # noqa: BLE001 - counted, reported
+        out, err = None, f"{type(exc).__name__}: {exc}"[:300]
+    return (out if err is None else None), err, time.perf_counter() - t0
+
+
+class Tally:
+    """Latencies, answered count and errors, filled from many threads."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+        self.answered = 0
+
+    def add(self, out: dict | None, err: str | None, seconds: float, where: str) -> None:
+        with self.lock:
+            if err is None:
+                self.latencies.append(seconds)
+                self.answered += bool(out.get("answered"))
+            else:
+                self.errors.append(f"{where}: {err}")
+
+    def summary(self, wall: float) -> dict:
+        lat = self.latencies
+        return {"requests": len(lat) + len(self.errors), "ok": len(lat), "answered": self.answered,
+                "errors": len(self.errors), "error_samples": self.errors[:5],
+                "p50_s": percentile(lat, 50), "p95_s": percentile(lat, 95), "max_s": max(lat, default=float("nan")),
+                "mean_s": statistics.fmean(lat) if lat else float("nan"),
+                "wall_s": wall, "throughput_per_s": len(lat) / wall if wall else 0.0}
+
+
+def run_users(url: str, users: int, auth, tally: Tally, body) -> float:
+    """`users` threads each connect, wait until all have, then run body(u, client); returns the
+    wall time. A user that cannot connect is counted as one error."""
     start_gate = threading.Barrier(users)
 
     def user(u: int) -> None:
         try:
-            client = Client(url, auth=auth, verbose=False)
+            client = connect(url, auth)
         except Exception as exc:  # noqa: BLE001 - counted, reported
-            with lock:
-                errors.extend([f"user {u}: connect: {exc}"] * per_user)
+            tally.add(None, f"connect: {exc}", 0.0, f"user {u}")
             start_gate.wait()
             return
         start_gate.wait()
-        for i in range(per_user):
-            q = pool[(u * per_user + i) % len(pool)]
-            t0 = time.perf_counter()
-            try:
-                out = client.predict(q, api_name="/ask")
-                ok = isinstance(out, dict) and "answer" in out
-            except Exception as exc:  # noqa: BLE001 - counted, reported
-                ok, out = False, f"{type(exc).__name__}: {exc}"
-            dt = time.perf_counter() - t0
-            with lock:
-                if ok:
-                    latencies.append(dt)
-                    answered[0] += bool(out.get("answered"))
-                else:
-                    errors.append(f"user {u} q{i}: {str(out)[:200]}")
+        body(u, client)
 
     threads = [threading.Thread(target=user, args=(u,)) for u in range(users)]
     t0 = time.perf_counter()
@@ -86,13 +101,32 @@ def run(url: str, users: int, per_user: int, auth: tuple[str, str] | None) -> di
         t.start()
     for t in threads:
         t.join()
-    wall = time.perf_counter() - t0
-    return {"users": users, "questions_per_user": per_user, "requests": users * per_user,
-            "ok": len(latencies), "answered": answered[0], "errors": len(errors), "error_samples": errors[:5],
-            "p50_s": percentile(latencies, 0.5), "p95_s": percentile(latencies, 0.95),
-            "max_s": max(latencies, default=float("nan")),
-            "mean_s": statistics.fmean(latencies) if latencies else float("nan"),
-            "wall_s": wall, "throughput_per_s": len(latencies) / wall if wall else 0.0}
+    return time.perf_counter() - t0
+
+
+def run(url: str, users: int, per_user: int, auth: tuple[str, str] | None) -> dict:
+    pool = question_pool()
+    tally = Tally()
+
+    def body(u: int, client) -> None:
+        for i in range(per_user):
+            out, err, dt = ask(client, pool[(u * per_user + i) % len(pool)])
+            tally.add(out, err, dt, f"user {u} q{i}")
+
+    wall = run_users(url, users, auth, tally, body)
+    return {"users": users, "questions_per_user": per_user, **tally.summary(wall)}
+
+
+def print_summary(r: dict) -> None:
+    print(f"latency end-to-end: p50 {r['p50_s']:.2f} s | p95 {r['p95_s']:.2f} s | max {r['max_s']:.2f} s | "
+          f"mean {r['mean_s']:.2f} s")
+    print(f"ok {r['ok']} (answered {r['answered']}, refused {r['ok'] - r['answered']}) | errors {r['errors']}")
+    for e in r["error_samples"]:
+        print(f"  {e}")
+
+
+def parse_auth(text: str | None) -> tuple[str, str] | None:
+    return tuple(text.split(":", 1)) if text else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,18 +137,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--auth", help="user:password when sign-in is on")
     ap.add_argument("--json", action="store_true", help="print the result as JSON")
     args = ap.parse_args(argv)
-    auth = tuple(args.auth.split(":", 1)) if args.auth else None
-    r = run(args.url, args.users, args.questions, auth)
+    r = run(args.url, args.users, args.questions, parse_auth(args.auth))
     if args.json:
         print(json.dumps(r, indent=2))
     else:
         print(f"{r['users']} users x {r['questions_per_user']} questions = {r['requests']} requests in "
               f"{r['wall_s']:.1f} s ({r['throughput_per_s']:.2f}/s)")
-        print(f"latency end-to-end: p50 {r['p50_s']:.2f} s | p95 {r['p95_s']:.2f} s | max {r['max_s']:.2f} s | "
-              f"mean {r['mean_s']:.2f} s")
-        print(f"ok {r['ok']} (answered {r['answered']}, refused {r['ok'] - r['answered']}) | errors {r['errors']}")
-        for e in r["error_samples"]:
-            print(f"  {e}")
+        print_summary(r)
     return 1 if r["errors"] else 0
 
 

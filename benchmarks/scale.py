@@ -10,13 +10,17 @@ Every phase runs in its own child process, which reports its peak memory (ru_max
 
   embed  (1x only)  raw e5 encode rate on the chunk texts; a real ingest (chunks, then sentences)
   build  (each n)   write the n copies' files, load/clean/chunk them, upsert into Chroma, BM25
+                    (rebuild timed whole and split into reading Chroma, analyse+index, save)
   query  (each n)   fill the marker sentences, re-ingest unchanged (nothing embedded), then
-                    retrieve / filtered retrieve / extractive ask over the dev questions
+                    retrieve / filtered retrieve / extractive ask over the dev questions, then
+                    a real incremental ingest adding one new document (a further copy of the
+                    smallest document, embedded with e5), split into embed+write / BM25 / rest
 
     .venv/bin/python benchmarks/scale.py [--sizes 1,10,100] [--questions 50]
 
-Writes benchmarks/scale_results.md and benchmarks/scale.png. Measured vs extrapolated numbers are
-marked in the table. Non-goals: answer quality at scale (copies make top-k degenerate), llm mode.
+Writes benchmarks/scale_results.md and benchmarks/scale.png (scale_report.py). Measured vs
+extrapolated numbers are marked in the table. Non-goals: answer quality at scale (copies make
+top-k degenerate), llm mode.
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -32,22 +35,18 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import REPO, child_command, dev_questions, du_mb, rss_mb, timed  # noqa: E402
+
 MARKER = "KOPIE {n} — schaaltest, geen beleidsinhoud"
 
 
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round((len(xs) - 1) * p / 100)))] if xs else float("nan")
-
-
-def du_mb(path: Path) -> float:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+def _copy(src: Path, d: dict, k: int, folder: Path) -> dict:
+    """Write copy k of manifest entry d into folder; returns its manifest entry."""
+    name = f"kopie{k:04d}_{d['file']}"
+    text = MARKER.format(n=k) + "\n\n" + (src / d["file"]).read_text(encoding="utf-8")
+    (folder / name).write_text(text, encoding="utf-8")
+    return dict(d, file=name, doc_id=f"{d['doc_id']}-kopie-{k}", title=f"{d['title']} (kopie {k})")
 
 
 def make_corpus(n: int, folder: Path) -> None:
@@ -58,20 +57,25 @@ def make_corpus(n: int, folder: Path) -> None:
     docs = []
     for k in range(1, n + 1):
         for d in manifest["documents"]:
-            text = (src / d["file"]).read_text(encoding="utf-8")
             if n == 1:
-                name, entry = d["file"], dict(d)
+                shutil.copy(src / d["file"], folder / d["file"])
+                docs.append(dict(d))
             else:
-                name = f"kopie{k:04d}_{d['file']}"
-                entry = dict(d, file=name, doc_id=f"{d['doc_id']}-kopie-{k}", title=f"{d['title']} (kopie {k})")
-                text = MARKER.format(n=k) + "\n\n" + text
-            (folder / name).write_text(text, encoding="utf-8")
-            docs.append(entry)
+                docs.append(_copy(src, d, k, folder))
     (folder / "manifest.json").write_text(json.dumps({"documents": docs}, ensure_ascii=False), encoding="utf-8")
 
 
+def add_document(folder: Path, k: int) -> None:
+    """One more document in folder's manifest: copy k of the corpus' smallest document."""
+    src = REPO / "corpus"
+    d = min(json.loads((src / "manifest.json").read_text(encoding="utf-8"))["documents"],
+            key=lambda e: (src / e["file"]).stat().st_size)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["documents"].append(_copy(src, d, k, folder))
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+
+
 def _settings(data: Path):
-    sys.path.insert(0, str(REPO))
     from assistant.settings import Settings
 
     return Settings(data_dir=data)
@@ -131,6 +135,7 @@ def phase_build(work: Path, n: int) -> dict:
     from dataclasses import replace
 
     from ingest.index import Index, to_metadata
+    from ingest.lexical import LexicalIndex
     from ingest.manifest import read_manifest
     from ingest.pipeline import prepare
 
@@ -158,8 +163,10 @@ def phase_build(work: Path, n: int) -> dict:
         index.collection.upsert(ids=[r[0] for r in part], embeddings=[r[1] for r in part],
                                 documents=[r[2] for r in part], metadatas=[r[3] for r in part])
     write_s = time.perf_counter() - t
+    parts: dict[str, float] = {}
     t = time.perf_counter()
-    index.refresh_lexical()
+    with timed(LexicalIndex, "build", parts), timed(LexicalIndex, "save", parts), timed(Index, "_get", parts):
+        index.refresh_lexical()
     bm25_s = time.perf_counter() - t
     t = time.perf_counter()
     ids = index._get(include=[])["ids"]
@@ -167,13 +174,15 @@ def phase_build(work: Path, n: int) -> dict:
     shutil.copy(work / "data-e" / "sentences.sqlite", data / "sentences.sqlite")
     return {"chunks": len(rows), "docs_len_mismatch": approx, "write_files_s": write_files_s, "prep_s": prep_s,
             "prep_rate": len(rows) / prep_s, "write_s": write_s, "write_rate": len(rows) / write_s,
-            "bm25_s": bm25_s, "get_all_ids_s": get_all_s, "count": len(ids), "rss_mb": rss_mb()}
+            "bm25_s": bm25_s, "bm25_read_s": parts.get("_get", 0.0), "bm25_index_s": parts.get("build", 0.0),
+            "bm25_save_s": parts.get("save", 0.0), "get_all_ids_s": get_all_s, "count": len(ids), "rss_mb": rss_mb()}
 
 
 def phase_query(work: Path, n: int, questions: list[dict]) -> dict:
     from assistant.extractive import sentences_of
     from assistant.factory import build_assistant, build_index, build_retriever
     from assistant.types import Filters
+    from evals.metrics import percentile
     from ingest.embed import E5Embeddings
     from ingest.index import from_metadata
     from ingest.pipeline import ingest
@@ -207,15 +216,31 @@ def phase_query(work: Path, n: int, questions: list[dict]) -> dict:
         t = time.perf_counter()
         assistant.answer(q["question"], mode="extractive")
         ask.append(time.perf_counter() - t)
-    ms = lambda xs, p: 1000 * pct(xs, p)  # noqa: E731
+    ms = lambda xs, p: 1000 * percentile(xs, p)  # noqa: E731
     return {"marker_sentences_filled": filled, "fill_s": fill_s, "reingest_s": reingest_s,
             "reingest_embedded": rep.embedded, "retrieve_p50": ms(ret, 50), "retrieve_p95": ms(ret, 95),
             "filtered_p50": ms(filt, 50), "filtered_p95": ms(filt, 95), "ask_p50": ms(ask, 50),
-            "ask_p95": ms(ask, 95), "disk_mb": du_mb(data), "rss_mb": rss_mb()}
+            "ask_p95": ms(ask, 95), "disk_mb": du_mb(data), **_add_one(folder, settings, emb, n),
+            "rss_mb": rss_mb()}
 
 
-def child(argv: list[str]) -> None:
-    sys.path.insert(0, str(REPO))
+def _add_one(folder: Path, settings, emb, n: int) -> dict:
+    """A real incremental ingest that adds one document (its chunks embedded with e5)."""
+    from assistant.factory import build_index
+    from ingest.index import Index
+    from ingest.pipeline import ingest
+
+    add_document(folder, n + 1)
+    parts: dict[str, float] = {}
+    t = time.perf_counter()
+    with timed(Index, "sync", parts), timed(Index, "refresh_lexical", parts):
+        rep = ingest([folder], settings, build_index(settings, emb))
+    total = time.perf_counter() - t
+    return {"add_s": total, "add_embedded": rep.embedded, "add_sync_s": parts["sync"],
+            "add_bm25_s": parts["refresh_lexical"], "add_rest_s": total - parts["sync"] - parts["refresh_lexical"]}
+
+
+def child(argv: list[str]) -> int:
     phase, work = argv[0], Path(argv[1])
     if phase == "embed":
         out = phase_embed(work)
@@ -224,12 +249,12 @@ def child(argv: list[str]) -> None:
     else:
         out = phase_query(work, int(argv[2]), json.loads(Path(argv[3]).read_text()))
     print("RESULT " + json.dumps(out))
+    return 0
 
 
 def run_child(*args: str) -> dict:
-    code = f"import sys; sys.path[:0] = [{str(REPO)!r}, {str(HERE)!r}]; import scale; scale.child(sys.argv[1:])"
     t = time.perf_counter()
-    p = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=str(REPO),
+    p = subprocess.run(child_command("scale", *args), capture_output=True, text=True, cwd=str(REPO),
                        env=dict(os.environ, ANONYMIZED_TELEMETRY="False", TOKENIZERS_PARALLELISM="false"))
     lines = [x for x in p.stdout.splitlines() if x.startswith("RESULT ")]
     if p.returncode or not lines:
@@ -242,14 +267,15 @@ def run_child(*args: str) -> dict:
 
 
 def main() -> None:
+    from scale_report import report
+
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1,10,100")
     ap.add_argument("--questions", type=int, default=50)
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     work = Path(tempfile.mkdtemp(prefix="mbo-scale-"))
-    qs = [json.loads(x) for x in (REPO / "evals/questions/dev.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-    qs = [q for q in qs if not q.get("history")][:args.questions]
+    qs = [q for q in dev_questions() if not q.get("history")][:args.questions]
     (work / "questions.json").write_text(json.dumps(qs))
     try:
         emb = run_child("embed", str(work))
@@ -260,90 +286,6 @@ def main() -> None:
         report(emb, rows, sizes)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-
-def _extrapolate(xs: list[float], ys: list[float], x: float) -> float:
-    """Power law through the last two points (log-log line)."""
-    import math
-
-    (x0, y0), (x1, y1) = (xs[-2], max(ys[-2], 1e-9)), (xs[-1], max(ys[-1], 1e-9))
-    k = math.log(y1 / y0) / math.log(x1 / x0)
-    return y1 * (x / x1) ** k
-
-
-def report(emb: dict, rows: dict, sizes: list[int]) -> None:
-    """Markdown table and PNG; 1000x extrapolated (power law through the two largest sizes)."""
-    per_chunk_sent = emb["sentences"] / emb["chunks"]
-    cols = [  # (label, function of (build, query) -> value, format)
-        ("chunks", lambda b, q: b["chunks"], "{:.0f}"),
-        ("index on disk (MB)", lambda b, q: q["disk_mb"], "{:.1f}"),
-        ("load+clean+chunk (chunks/s)", lambda b, q: b["prep_rate"], "{:.0f}"),
-        ("Chroma write (chunks/s)", lambda b, q: b["write_rate"], "{:.0f}"),
-        ("BM25 rebuild (s)", lambda b, q: b["bm25_s"], "{:.2f}"),
-        ("all ids via _get (s)", lambda b, q: b["get_all_ids_s"], "{:.2f}"),
-        ("re-ingest unchanged (s)", lambda b, q: q["reingest_s"], "{:.1f}"),
-        ("retrieve p50/p95 (ms)", lambda b, q: (q["retrieve_p50"], q["retrieve_p95"]), "{:.0f}/{:.0f}"),
-        ("filtered retrieve p50/p95 (ms, query vector cached)", lambda b, q: (q["filtered_p50"], q["filtered_p95"]), "{:.0f}/{:.0f}"),
-        ("extractive ask p50/p95 (ms)", lambda b, q: (q["ask_p50"], q["ask_p95"]), "{:.0f}/{:.0f}"),
-        ("peak RSS build / query (MB)", lambda b, q: (b["rss_mb"], q["rss_mb"]), "{:.0f} / {:.0f}"),
-        ("ingest chunks/s, e5 (extrap.; ratio to raw encode)", lambda b, q: (
-            b["chunks"] / (b["chunks"] / emb["raw_rate"] + b["prep_s"] + b["write_s"] + b["bm25_s"]),
-            1 / (1 + emb["raw_rate"] * (b["prep_s"] + b["write_s"] + b["bm25_s"]) / b["chunks"])), "{:.2f} ({:.2f})"),
-        ("full real ingest incl. sentences, e5 (h, extrap.)", lambda b, q: (b["chunks"] / emb["raw_rate"] + b["chunks"] * per_chunk_sent
-                                                            / emb["sentence_rate"] + b["write_s"] + b["bm25_s"]) / 3600, "{:.2f}"),
-        ("load avg (build, query)", lambda b, q: (b["load"], q["load"]), "{:.1f}, {:.1f}"),
-    ]
-    xs = [rows[n]["build"]["chunks"] for n in sizes]
-    head = "| | " + " | ".join(f"{n}x (measured)" for n in sizes) + " | 1000x (extrapolated) |"
-    lines = [head, "|---" * (len(sizes) + 2) + "|"]
-    for label, fn, fmt in cols:
-        vals = [fn(rows[n]["build"], rows[n]["query"]) for n in sizes]
-        cells = [fmt.format(*v) if isinstance(v, tuple) else fmt.format(v) for v in vals]
-        if label.startswith("load avg") or len(sizes) < 2:
-            extra = "—"
-        elif isinstance(vals[0], tuple):
-            extra = fmt.format(*[_extrapolate(xs, [v[i] for v in vals], xs[-1] * 10) for i in range(len(vals[0]))])
-        else:
-            extra = fmt.format(_extrapolate(xs, vals, xs[-1] * 10))
-        lines.append(f"| {label} | " + " | ".join(cells) + f" | {extra} |")
-    md = [
-        "# Scale benchmark (benchmarks/scale.py)", "",
-        f"1x real ingest with e5 (measured): {emb['chunks']} chunks in {emb['ingest_chunk_s']:.1f} s = "
-        f"{emb['ingest_rate']:.1f} chunks/s vs raw model encode {emb['raw_rate']:.1f} passages/s "
-        f"(ratio {emb['ingest_rate'] / emb['raw_rate']:.2f}); sentence vectors: {emb['sentences']} in "
-        f"{emb['sentence_s']:.1f} s = {emb['sentence_rate']:.1f}/s; peak RSS {emb['rss_mb']:.0f} MB; "
-        f"load average {emb['load']:.1f}.", "",
-        "Copies reuse the 1x vectors and are written to Chroma directly (see the module docstring), so "
-        "'Chroma write' is store throughput without the model; the 'full real ingest' row is extrapolated "
-        "from the 1x model rates (a real corpus of that size has distinct sentences; copies do not). "
-        "The 1000x column is a power law through the 10x and 100x points, not a measurement.", "",
-        *lines, "",
-    ]
-    (HERE / "scale_results.md").write_text("\n".join(md), encoding="utf-8")
-    print("\n".join(md))
-    _plot(rows, sizes, xs)
-
-
-def _plot(rows: dict, sizes: list[int], xs: list[int]) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.2))
-    for key, label in (("bm25_s", "BM25 rebuild"), ("write_s", "Chroma write"), ("get_all_ids_s", "all ids (Index._get)"),
-                       ("prep_s", "load+clean+chunk")):
-        a.plot(xs, [rows[n]["build"][key] for n in sizes], "o-", label=label)
-    a.plot(xs, [rows[n]["query"]["reingest_s"] for n in sizes], "o-", label="re-ingest unchanged")
-    a.set(xscale="log", yscale="log", xlabel="chunks", ylabel="seconds", title="Index build (copies, measured)")
-    a.legend(fontsize=8)
-    for key, label in (("retrieve", "retrieve"), ("filtered", "filtered retrieve"), ("ask", "extractive ask")):
-        line, = b.plot(xs, [rows[n]["query"][f"{key}_p50"] for n in sizes], "o-", label=f"{label} p50")
-        b.plot(xs, [rows[n]["query"][f"{key}_p95"] for n in sizes], "o--", color=line.get_color(), label=f"{label} p95")
-    b.set(xscale="log", yscale="log", xlabel="chunks", ylabel="ms", title="Latency over dev questions (measured)")
-    b.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(HERE / "scale.png", dpi=110)
 
 
 if __name__ == "__main__":
