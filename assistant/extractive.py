@@ -26,7 +26,10 @@ from ingest.lexical import analyse
 _EN_WORDS = {"the", "what", "who", "when", "how", "is", "are", "does", "do", "can", "which", "of",
              "for", "a", "an", "in", "to", "much", "many", "long", "and", "with", "my", "i", "it"}
 _NL_WORDS = {"de", "het", "een", "wat", "wie", "wanneer", "hoe", "is", "zijn", "kan", "welke", "van",
-             "voor", "in", "en", "met", "mijn", "ik", "mag", "moet", "hoeveel", "hoelang", "die", "dat"}
+             "voor", "in", "en", "met", "mijn", "ik", "mag", "moet", "hoeveel", "hoelang", "die", "dat",
+             "je", "jij", "als", "nog", "niet", "ook", "er", "om", "te", "bij", "naar", "aan", "wordt",
+             "word", "gaat", "ga", "heb", "hebt", "kun", "kunt", "wil", "waar", "waarom", "welk", "wij",
+             "we", "ze", "zij", "geen", "krijg", "krijgt", "hoelang", "nu", "dan", "wel", "deze", "dit"}
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _NUMBER = re.compile(r"\d")
 _MONTH = re.compile(r"\b(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"

@@ -102,3 +102,13 @@ def test_a_followups_own_words_weigh_more_than_the_added_topic():
     a = X.score(q, "De werkgever kan het cursusgeld vergoeden.", "", 0, idf)
     b = X.score(q, "De deelnemer betaalt cursusgeld in de bbl.", "", 0, idf)
     assert a > b
+
+
+@pytest.mark.parametrize("question, lang", [
+    ("word je na entree of niveau 2 nog begeleid als je gaat werken?", "nl"),  # "of" is Dutch too
+    ("krijg je stufi als je bbl doet?", "nl"),
+    ("How long does the entree programme take?", "en"),
+    ("Do bbl students have a right to student finance?", "en"),
+])
+def test_language_of_the_question(question, lang):
+    assert X.language(question) == lang
