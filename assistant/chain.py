@@ -10,13 +10,15 @@ answer. Non-goals: the web page, evaluation, ingest.
 from __future__ import annotations
 
 import datetime as dt
+import queue
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from assistant import compose, extractive, followup
-from assistant.cite import split_sentences
+from assistant.cite import MARKER, split_sentences
 from assistant.errors import ConfigError, InputError
 from assistant.prompts import render
 from assistant.retrieve import dense_query
@@ -172,22 +174,25 @@ class Assistant:
 
         if not hits:
             return compose.refusal(q, lang, "llm", hits, standalone)
+        gate = self._extractive(q, standalone, lang, hits) if self.settings.llm_gate else None
+        if gate is not None and not gate.answered:  # nothing answers: the model is not asked
+            return _with(gate, mode="llm")
         prompt = RunnableLambda(lambda _: render(
             "answer", refusal=compose.REFUSAL[lang], language=_LANG[lang],
             tone=_TONE.get(audience, _TONE["professional"]), sources=sources_block(hits), question=standalone))
         chain = prompt | self.chat_model() | StrOutputParser()
-        deadline = time.perf_counter() + self.settings.llm_timeout_s
         pieces: list[str] = []
         try:
-            for delta in chain.stream({}):
+            for delta in stream_within(chain, self.settings.llm_timeout_s):
                 pieces.append(delta)
                 yield delta
-                if time.perf_counter() > deadline:
-                    raise TimeoutError(f"no complete answer within {self.settings.llm_timeout_s:.0f} s")
         except Exception as exc:  # noqa: BLE001 - timeouts, HTTP errors, model crashes alike
             note = f"Het taalmodel gaf geen antwoord ({type(exc).__name__}: {exc}); dit antwoord is extractief samengesteld."
             return self._extractive(q, standalone, lang, hits, notes=(note,))
         raw = "".join(pieces).strip()
+        if gate is not None and compose.is_refusal(raw) and not MARKER.search(raw):
+            note = "Het taalmodel vond het antwoord niet in de bronnen; dit antwoord is extractief samengesteld."
+            return _with(gate, notes=gate.notes + (note,))
         answer = compose.verify(q, raw, hits, mode="llm", lang=lang, today=self._today(),
                                 stale_years=self.settings.stale_after_years, standalone=standalone,
                                 similarity=self.similarity, attribute=True)
@@ -197,6 +202,49 @@ class Assistant:
             fallback = self._extractive(q, standalone, lang, hits, notes=answer.notes + (note,))
             return _with(fallback, sentences=answer.sentences + fallback.sentences) if not fallback.answered else fallback
         return answer
+
+
+def stream_within(chain, timeout_s: float) -> Iterator[str]:
+    """chain.stream({}) with a deadline on the whole answer, the wait for the first token
+    included (prompt evaluation, or another request holding the local model's lock).
+
+    The model runs in a worker thread; at the deadline TimeoutError is raised here and the
+    worker stops at its next token (a local model cannot be interrupted inside one step)."""
+    out: queue.Queue = queue.Queue()
+    cancel = threading.Event()
+
+    def work() -> None:
+        it = iter(chain.stream({}))
+        try:
+            for delta in it:
+                if cancel.is_set():
+                    return
+                out.put(("delta", delta))
+            out.put(("end", None))
+        except Exception as exc:  # noqa: BLE001 - handed to the caller
+            out.put(("error", exc))
+        finally:
+            close = getattr(it, "close", None)
+            if close is not None:
+                close()
+
+    threading.Thread(target=work, daemon=True, name="llm-stream").start()
+    deadline = time.perf_counter() + timeout_s
+    try:
+        while True:
+            try:
+                kind, value = out.get(timeout=max(0.0, deadline - time.perf_counter()))
+            except queue.Empty:
+                raise TimeoutError(f"no complete answer within {timeout_s:.0f} s") from None
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"no complete answer within {timeout_s:.0f} s")
+    finally:
+        cancel.set()
 
 
 def _with(answer: Answer, **changes) -> Answer:

@@ -76,6 +76,11 @@ class Settings(BaseSettings):
     llm_temperature: float = 0.0
     llm_threads: int = 2
     llm_context: int = 4096
+    # llm mode asks the model only when the extractive scorer finds a passage that answers (else
+    # it refuses without the model), and answers extractively when the model refuses anyway: a
+    # small local model decides "is this in the sources?" worse than it phrases an answer
+    # (dev sample: false refusals 0.375 without the gate). Turn off for a strong remote model.
+    llm_gate: bool = True
 
     # the web page
     host: str = "127.0.0.1"

@@ -122,6 +122,35 @@ def test_llm_error_falls_back_to_extractive_with_note(tmp_path, lexical_only):
     assert any("extractief" in n for n in ans.notes)
 
 
+def test_llm_that_stalls_before_its_first_token_times_out(tmp_path, lexical_only):
+    """The deadline covers prompt evaluation / waiting for the model, not only decoding."""
+    import time
+
+    from langchain_core.runnables import RunnableLambda
+
+    def stall(_):
+        time.sleep(3)
+        return "De kandidaat volgt minimaal 610 uur beroepspraktijkvorming per jaar [1]."
+    a = _assistant(tmp_path, chat=lambda: RunnableLambda(stall), llm_timeout_s=0.3)
+    t0 = time.perf_counter()
+    ans = a.answer("Hoeveel uur beroepspraktijkvorming volgt een bbl-student?", mode="llm")
+    assert time.perf_counter() - t0 < 2.0
+    assert ans.answered and ans.mode == "extractive" and any("TimeoutError" in n for n in ans.notes)
+
+
+def test_stream_within_passes_tokens_and_errors_through():
+    from langchain_core.runnables import RunnableLambda
+
+    from assistant.chain import stream_within
+
+    assert "".join(stream_within(RunnableLambda(lambda _: "abc"), 5)) == "abc"
+
+    def boom(_):
+        raise ConnectionError("verbinding weg")
+    with pytest.raises(ConnectionError):
+        list(stream_within(RunnableLambda(boom), 5))
+
+
 def test_llm_garbage_falls_back(tmp_path, lexical_only):
     a = _assistant(tmp_path, chat=lambda: FakeChat("asdf qwerty zonder bronnen"))
     ans = a.answer("Hoeveel uur beroepspraktijkvorming volgt een bbl-student?", mode="llm")
@@ -132,6 +161,41 @@ def test_llm_refusal_is_a_refusal(tmp_path, lexical_only):
     a = _assistant(tmp_path, chat=lambda: FakeChat("Dat staat niet in de documenten."))
     ans = a.answer("Wat kost een treinkaartje?", mode="llm")
     assert not ans.answered
+
+
+class _CountingChat:
+    """A chat model that records whether it was asked."""
+
+    def __init__(self, text):
+        self.calls = 0
+        self.text = text
+
+    def __call__(self):
+        from langchain_core.runnables import RunnableLambda
+
+        def reply(_):
+            self.calls += 1
+            return self.text
+        return RunnableLambda(reply)
+
+
+def test_llm_is_not_asked_when_no_passage_answers(tmp_path, lexical_only):
+    chat = _CountingChat("Een treinkaartje kost 5 euro [1].")
+    ans = _assistant(tmp_path, chat=chat).answer("Wat kost een treinkaartje?", mode="llm")
+    assert not ans.answered and ans.mode == "llm" and chat.calls == 0
+
+
+def test_llm_is_asked_for_every_question_without_the_gate(tmp_path, lexical_only):
+    chat = _CountingChat("Dat staat niet in de documenten.")
+    ans = _assistant(tmp_path, chat=chat, llm_gate=False).answer("Wat kost een treinkaartje?", mode="llm")
+    assert not ans.answered and chat.calls == 1
+
+
+def test_llm_refusal_of_an_answerable_question_falls_back_to_extractive(tmp_path, lexical_only):
+    chat = _CountingChat("Dat staat niet in de documenten.")
+    ans = _assistant(tmp_path, chat=chat).answer("Hoeveel uur beroepspraktijkvorming volgt een bbl-student?", mode="llm")
+    assert chat.calls == 1 and ans.answered and "610" in ans.text and ans.mode == "extractive"
+    assert any("niet in de bronnen" in n and "extractief" in n for n in ans.notes)
 
 
 def test_llm_citation_to_the_wrong_source_is_moved_to_the_supporting_one(tmp_path, lexical_only):
