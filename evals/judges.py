@@ -6,8 +6,10 @@ supported; used for AUC) and `supports(claim, passages) -> bool`:
     e5 similarity for cross-lingual claims). Microseconds, no model.
   - QwenJudge: P(yes) of the local Qwen GGUF (assistant.llm.judge_yes_prob), max over passages.
   - RagasJudge: ragas' Faithfulness metric (claim split into statements, NLI per statement) with
-    the OpenAI-compatible endpoint of settings.llm_backend == "openai". UNTESTED here (no endpoint
-    on the dev machine); ragas is imported only when this judge is built.
+    the OpenAI-compatible endpoint of settings.llm_backend == "openai" (tested against the local
+    Qwen GGUF served by `python -m llama_cpp.server`, tests/evals/test_judges.py). ragas (the
+    `dev` extra) is imported only when this judge is built. It also gives the eval's faithfulness
+    metric directly (`faithfulness(claims, passages)`), so that metric is not written twice.
 build_judge(name, settings) gives one by name. Non-goals: deciding which judge the assistant
 uses (the calibration results inform that), caching scores, batching model calls.
 """
@@ -18,7 +20,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
-from assistant.errors import ConfigError
+from assistant.errors import ConfigError, ModelError
 from assistant.settings import Settings
 
 JUDGES = ("lexical", "lexical-e5", "qwen", "ragas")
@@ -86,37 +88,97 @@ class QwenJudge:
         return self.score(claim, passages) >= self.threshold
 
 
-class RagasJudge:
-    """ragas Faithfulness over the OpenAI-compatible endpoint in settings (untested, see module doc).
+def _import_ragas():
+    """(AsyncOpenAI, llm_factory, Faithfulness). ragas 0.4.3 imports ChatVertexAI from
+    langchain_community.chat_models.vertexai, which no langchain-community for langchain-core 1.x
+    ships (ragas issues #2741, #2745), only to list it among models with n-completions; an empty
+    stand-in class for that one missing module lets ragas import and changes nothing else."""
+    import importlib.util
+    import os
+    import sys
+    import types
 
-    The claim is the "response"; ragas needs a question too, so a neutral one is passed."""
+    os.environ.setdefault("RAGAS_DO_NOT_TRACK", "true")  # ragas sends usage analytics unless told not to
+    missing = "langchain_community.chat_models.vertexai"
+    try:
+        if missing not in sys.modules and importlib.util.find_spec(missing) is None:
+            stub = types.ModuleType(missing)
+            stub.ChatVertexAI = type("ChatVertexAI", (), {})
+            sys.modules[missing] = stub
+    except ImportError:
+        pass  # no langchain_community at all: the ragas import below says what is missing
+    try:
+        from openai import AsyncOpenAI
+        from ragas.llms import llm_factory
+        from ragas.metrics.collections import Faithfulness
+    except ImportError as e:
+        raise ConfigError(f"the ragas judge needs ragas>=0.4 ({e}). Fix: .venv/bin/pip install -e '.[dev]'") from e
+    return AsyncOpenAI, llm_factory, Faithfulness
+
+
+class RagasJudge:
+    """ragas Faithfulness over the OpenAI-compatible endpoint in settings (MBO_LLM_BACKEND=openai,
+    MBO_LLM_BASE_URL, MBO_LLM_MODEL = the served model's name, MBO_LLM_TIMEOUT_S per request).
+
+    score = the share of the claim's statements that ragas finds supported (0 when ragas finds no
+    statement or there is no passage); supports = score >= threshold (1.0: every statement).
+    The claim is ragas' "response"; it also needs a question, so a neutral one is passed.
+    `metric` replaces ragas' Faithfulness (tests pass a fake)."""
 
     name = "ragas"
     QUESTION = "Wat zeggen de documenten hierover?"
 
-    def __init__(self, settings: Settings, threshold: float = 1.0):
+    def __init__(self, settings: Settings, threshold: float = 1.0, metric=None):
+        if not 0.0 <= threshold <= 1.0:
+            raise ConfigError(f"ragas judge threshold {threshold!r} must be between 0 and 1")
+        self.threshold = threshold  # faithfulness is the share of supported statements: 1.0 = all
+        self._loop = None
+        self.endpoint = settings.llm_base_url or "the OpenAI API"
+        if metric is not None:
+            self.metric = metric
+            return
         if settings.llm_backend != "openai":
             raise ConfigError(f"the ragas judge needs MBO_LLM_BACKEND=openai (an OpenAI-compatible endpoint), "
                               f"not {settings.llm_backend!r}. Fix: set MBO_LLM_BACKEND=openai and "
                               f"MBO_LLM_BASE_URL=http://host:port/v1 (or MBO_LLM_API_KEY), or use --judge lexical|qwen")
-        try:
-            from openai import AsyncOpenAI
-            from ragas.llms import llm_factory
-            from ragas.metrics.collections import Faithfulness
-        except ImportError as e:
-            raise ConfigError(f"the ragas judge needs ragas>=0.4 ({e}). Fix: .venv/bin/pip install 'ragas>=0.4'") from e
-        key = settings.llm_api_key.get_secret_value() or "not-needed"
-        client = AsyncOpenAI(base_url=settings.llm_base_url or None, api_key=key, timeout=settings.llm_timeout_s)
-        self.metric = Faithfulness(llm=llm_factory(settings.llm_model, client=client))
-        self.threshold = threshold  # faithfulness is the share of supported statements: 1.0 = all
+        key = settings.llm_api_key.get_secret_value()
+        if not key and not settings.llm_base_url:
+            raise ConfigError("the ragas judge has no endpoint: MBO_LLM_BASE_URL and MBO_LLM_API_KEY are empty. "
+                              "Fix: set MBO_LLM_BASE_URL=http://host:port/v1 (e.g. python -m llama_cpp.server) "
+                              "or MBO_LLM_API_KEY")
+        AsyncOpenAI, llm_factory, Faithfulness = _import_ragas()  # noqa: N806
+        client = AsyncOpenAI(base_url=settings.llm_base_url or None, api_key=key or "not-needed",
+                             timeout=settings.llm_timeout_s)
+        llm = llm_factory(settings.llm_model, client=client, temperature=settings.llm_temperature)
+        self.metric = Faithfulness(llm=llm)
 
-    def score(self, claim: str, passages: list[str]) -> float:
+    def _run(self, coro):
+        """Runs on one event loop for the judge's life (the async HTTP client stays bound to it)."""
         import asyncio
 
-        result = asyncio.run(self.metric.ascore(user_input=self.QUESTION, response=claim,
-                                                retrieved_contexts=list(passages)))
+        if self._loop is None or self._loop.is_closed():
+            self._loop = asyncio.new_event_loop()
+        return self._loop.run_until_complete(coro)
+
+    def faithfulness(self, claims: Sequence[str], passages: Sequence[str], question: str | None = None) -> float | None:
+        """ragas Faithfulness of the text `claims` against `passages`; None when there is nothing to
+        judge (no claims, no passages, or ragas finds no statement)."""
+        response = " ".join(c.strip() for c in claims if c.strip())
+        if not response or not passages:
+            return None
+        try:
+            result = self._run(self.metric.ascore(user_input=question or self.QUESTION, response=response,
+                                                  retrieved_contexts=list(passages)))
+        except Exception as e:  # connection, timeout, or output ragas could not parse
+            raise ModelError(f"the ragas judge failed on {response[:80]!r}: {type(e).__name__}: {e}. Fix: check "
+                             f"that {self.endpoint} answers (MBO_LLM_BASE_URL, "
+                             f"MBO_LLM_MODEL) and raise MBO_LLM_TIMEOUT_S for a slow local model") from e
         value = float(result.value)
-        return 0.0 if math.isnan(value) else value  # NaN: ragas found no statement in the claim
+        return None if math.isnan(value) else value
+
+    def score(self, claim: str, passages: list[str]) -> float:
+        value = self.faithfulness([claim], passages)
+        return 0.0 if value is None else value
 
     def supports(self, claim: str, passages: list[str]) -> bool:
         return self.score(claim, passages) >= self.threshold

@@ -1,8 +1,10 @@
 """Evaluation report: Markdown + self-contained HTML (charts embedded as base64 PNG).
 
-Contents: the summary table (beside an older run when --compare is given), per-metric bars by
-tag and by audience, a latency histogram, the failing questions with answer, citations and
-what failed, and the per-question diff against the older run. Non-goals: computing metrics.
+Contents: the summary table (beside an older run when --compare is given, and beside the
+LangChain-tutorial baseline's results when --baseline is given, with a note of what that
+baseline is and which of its metrics exist), per-metric bars by tag and by audience, a latency
+histogram, the failing questions with answer, citations and what failed, and the per-question
+diff against the older run. Non-goals: computing metrics.
 """
 
 from __future__ import annotations
@@ -122,16 +124,29 @@ def _fmt(v) -> str:
     return f"{v:.3f}" if isinstance(v, float) else str(v)
 
 
+def summary_table(summary: dict, old_summary: dict | None = None, baseline_summary: dict | None = None) -> list[str]:
+    """Markdown lines: metric | this run [| previous] [| baseline]; a metric a column lacks is "–"."""
+    cols = [("this run", summary)] + [(name, s) for name, s in (("previous", old_summary),
+                                                                  ("baseline", baseline_summary)) if s is not None]
+    lines = ["| metric | " + " | ".join(name for name, _ in cols) + " |", "|---|" + "---|" * len(cols)]
+    for k in summary:
+        lines.append(f"| {k} | " + " | ".join(_fmt(s.get(k)) for _, s in cols) + " |")
+    return lines
+
+
 def write_report(rows: Sequence[dict], summary: dict, folder: Path, mode: str = "",
-                 old: Sequence[dict] | None = None) -> list[Path]:
+                 old: Sequence[dict] | None = None, baseline: Sequence[dict] | None = None,
+                 baseline_note: str = "") -> list[Path]:
+    """report.md + report.html in `folder`. `baseline`: rows of evals.baseline (same shape as
+    these rows), summarised into a "baseline" column and described by `baseline_note`."""
     from evals.run import summarise
 
     folder.mkdir(parents=True, exist_ok=True)
     old_summary = summarise(old) if old else None
-    md = [f"# Evaluation report ({mode})", "", "| metric | this run |" + (" previous |" if old else ""),
-          "|---|---|" + ("---|" if old else "")]
-    for k, v in summary.items():
-        md.append(f"| {k} | {_fmt(v)} |" + (f" {_fmt(old_summary.get(k))} |" if old_summary else ""))
+    baseline_summary = summarise(baseline) if baseline else None
+    md = [f"# Evaluation report ({mode})", "", *summary_table(summary, old_summary, baseline_summary)]
+    if baseline_summary is not None:
+        md += ["", f"Baseline: {baseline_note or 'see evals/baseline.py.'} A metric it does not have is shown as –."]
     for key in ("tags", "audience"):
         md += ["", f"## By {key}", "", "| group | n | " + " | ".join(_BAR_METRICS) + " |",
                "|---|---|" + "---|" * len(_BAR_METRICS)]

@@ -18,6 +18,8 @@ from assistant.errors import MboError
 from evals import metrics as M
 
 Supports = Callable[[str, list[str]], bool]
+Faithfulness = Callable[[list[str], list[str], str], "float | None"]  # (sentences, retrieved passages, question)
+HIT_KS = (1, 3, 4, 5, 10)  # hit@4 = the LangChain tutorial's top-4, for the baseline column
 
 
 def default_supports() -> Supports:
@@ -45,8 +47,10 @@ def answer_all(assistant, questions: Sequence[dict], mode: str | None, bar=None)
     return rows
 
 
-def score_row(row: dict, q: dict, retrieved: list[str], supports: Supports) -> dict:
-    """Per-question metrics for one answered row (see metrics.py for the formulas)."""
+def score_row(row: dict, q: dict, retrieved: list[str], supports: Supports,
+              faithfulness: Faithfulness | None = None) -> dict:
+    """Per-question metrics for one answered row (see metrics.py for the formulas). `faithfulness`
+    replaces metrics.faithfulness when the judge has its own (ragas)."""
     cites = {c["n"]: c["text"] for c in row.get("citations", [])}
     m: dict = {"answerable": q["answerable"], "refused": not row.get("answered", False)}
     sents = [(s, [cites[c] for c in cs if c in cites])
@@ -55,7 +59,7 @@ def score_row(row: dict, q: dict, retrieved: list[str], supports: Supports) -> d
         rank = M.gold_rank(retrieved, q["quote"]) if q.get("quote") else None
         m["gold_rank"] = rank
         m["mrr"] = M.reciprocal_rank(rank)
-        for k in (1, 3, 5, 10):
+        for k in HIT_KS:
             m[f"hit@{k}"] = M.hit_at(rank, k)
         hits = M.fact_hits(row.get("answer", ""), q.get("facts", []))
         m["fact_hits"] = hits
@@ -67,38 +71,49 @@ def score_row(row: dict, q: dict, retrieved: list[str], supports: Supports) -> d
     if sents:
         m["citation_recall"] = M.citation_recall(sents, supports)
         m["citation_precision"] = M.citation_precision(sents, supports)
-        m["faithfulness"] = M.faithfulness([s for s, _ in sents], retrieved[:10], supports)
+        claims, context = [s for s, _ in sents], retrieved[:10]
+        m["faithfulness"] = (faithfulness(claims, context, q["question"]) if faithfulness
+                             else M.faithfulness(claims, context, supports))
     return m
 
 
+def _values(ms: Sequence[dict], key: str) -> list[float]:
+    """The metric over the rows that have it (a baseline row lacks what its pipeline cannot give)."""
+    return [float(m[key]) for m in ms if m.get(key) is not None]
+
+
 def summarise(rows: Sequence[dict]) -> dict:
+    """Means over the rows; a metric no row has is None (shown as "–")."""
     ans = [r["metrics"] for r in rows if r.get("metrics", {}).get("answerable")]
     una = [r["metrics"] for r in rows if "metrics" in r and not r["metrics"]["answerable"]]
     allm = [r["metrics"] for r in rows if "metrics" in r]
     lat = [r["timings_ms"]["total"] for r in rows if r.get("timings_ms", {}).get("total") is not None]
-    s = {"questions": len(rows), "answerable": len(ans), "unanswerable": len(una),
-         "correct": M.mean([float(m["correct"]) for m in ans]),
-         "fact_recall": M.mean([m["fact_recall"] for m in ans]),
-         "cited_gold": M.mean([float(m["cited_gold"]) for m in ans if m["cited_gold"] is not None])}
-    for k in (1, 3, 5, 10):
-        s[f"hit@{k}"] = M.mean([m[f"hit@{k}"] for m in ans if "gold_rank" in m])
-    s["mrr"] = M.mean([m["mrr"] for m in ans])
+    s = {"questions": len(rows), "answerable": len(ans), "unanswerable": len(una)}
+    for key in ("correct", "fact_recall", "cited_gold"):
+        s[key] = M.mean(_values(ans, key))
+    for k in HIT_KS:
+        s[f"hit@{k}"] = M.mean(_values(ans, f"hit@{k}"))
+    s["mrr"] = M.mean(_values(ans, "mrr"))
     for key in ("citation_recall", "citation_precision", "faithfulness"):
-        s[key] = M.mean([m.get(key) for m in allm])
-    s["refusal_rate"] = M.mean([float(m["refused"]) for m in una])
-    s["false_refusal_rate"] = M.mean([float(m["refused"]) for m in ans])
-    s["latency_p50_ms"] = M.percentile(lat, 50)
-    s["latency_p95_ms"] = M.percentile(lat, 95)
+        s[key] = M.mean(_values(allm, key))
+    s["refusal_rate"] = M.mean(_values(una, "refused"))
+    s["false_refusal_rate"] = M.mean(_values(ans, "refused"))
+    s["latency_p50_ms"] = M.percentile(lat, 50) if lat else None
+    s["latency_p95_ms"] = M.percentile(lat, 95) if lat else None
     s["errors"] = sum(1 for r in rows if r.get("error"))
     return s
 
 
 def evaluate(assistant, questions: Sequence[dict], mode: str | None = None, score: bool = True,
-             supports: Supports | None = None, bar=None) -> list[dict]:
+             supports: Supports | None = None, bar=None, judge=None) -> list[dict]:
+    """Answer and score. `judge` (evals.judges) is the support judge for citation recall/precision
+    and faithfulness; a judge with its own `faithfulness(claims, passages)` (ragas) computes that
+    metric itself. Default: the lexical judge (assistant.support.check)."""
     rows = answer_all(assistant, questions, mode, bar)
     if not score:
         return rows
-    supports = supports or default_supports()
+    supports = supports or (judge.supports if judge is not None else default_supports())
+    own_faithfulness = getattr(judge, "faithfulness", None)
     for row, q in zip(rows, questions):
         query = row.get("standalone_question") or q["question"]
         try:
@@ -106,19 +121,23 @@ def evaluate(assistant, questions: Sequence[dict], mode: str | None = None, scor
             retrieved = [h.chunk.text for h in hits]
         except MboError:
             retrieved = []
-        row["metrics"] = score_row(row, q, retrieved, supports)
+        row["metrics"] = score_row(row, q, retrieved, supports, own_faithfulness)
         row["tags"] = q.get("tags", [])
         row["audience"] = q.get("audience", "")
     return rows
 
 
-def table(summary: dict, title: str = "") -> str:
-    """The summary as a Markdown table."""
-    lines = [f"| metric | {title or 'value'} |", "|---|---|"]
-    for k, v in summary.items():
+def table(summary: dict, title: str = "", others: dict[str, dict] | None = None) -> str:
+    """The summary as a Markdown table; `others` adds one column per name (e.g. the baseline)."""
+    others = others or {}
+
+    def fmt(k, v):
         if isinstance(v, float):
-            v = f"{v:.0f}" if k.startswith("latency") else f"{v:.3f}"
-        lines.append(f"| {k} | {'–' if v is None else v} |")
+            return f"{v:.0f}" if k.startswith("latency") else f"{v:.3f}"
+        return "–" if v is None else str(v)
+    lines = ["| metric | " + " | ".join([title or "value", *others]) + " |", "|---|" + "---|" * (1 + len(others))]
+    for k, v in summary.items():
+        lines.append(f"| {k} | " + " | ".join([fmt(k, v), *(fmt(k, o.get(k)) for o in others.values())]) + " |")
     return "\n".join(lines)
 
 
@@ -133,18 +152,44 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def load_baseline(path: Path, ids: Sequence[str]) -> list[dict]:
+    """The rows of an evals.baseline results file that belong to this run's questions."""
+    from assistant.errors import InputError
+
+    try:
+        rows = read_jsonl(path)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"--baseline {path}: cannot read a results JSONL ({exc}). Fix: write one with "
+                         f"python -m evals.baseline QUESTIONS.jsonl --out {path}") from exc
+    if any("id" not in r or "metrics" not in r for r in rows):
+        raise InputError(f"--baseline {path}: rows need 'id' and 'metrics' (the evals.baseline output). "
+                         f"Fix: re-run python -m evals.baseline QUESTIONS.jsonl --out {path}")
+    wanted = set(ids)
+    rows = [r for r in rows if r["id"] in wanted]
+    if not rows:
+        raise InputError(f"--baseline {path}: none of its question ids are in this run. Fix: run the "
+                         f"baseline on the same question set")
+    return rows
+
+
 def main(args, settings) -> int:
     """The `eval` subcommand (wired in assistant/cli.py)."""
     from tqdm import tqdm
 
     from assistant.factory import build_assistant
+    from evals.judges import build_judge
     from evals.questions import load_questions
 
     questions = load_questions(Path(args.questions), score=not args.no_score)
+    judge_name = getattr(args, "judge", None) or "lexical"
+    baseline_path = getattr(args, "baseline", None)
+    baseline = load_baseline(Path(baseline_path), [q["id"] for q in questions]) if baseline_path else None
     assistant = build_assistant(settings)
+    # built before answering, so a misconfigured judge fails in a second, not after the whole set
+    judge = None if args.no_score else build_judge(judge_name, settings, embedder=assistant.retriever.index.embedder)
     t0 = time.perf_counter()
     with tqdm(total=len(questions), unit="q", desc="answering", leave=False) as bar:
-        rows = evaluate(assistant, questions, args.mode, score=not args.no_score, bar=bar)
+        rows = evaluate(assistant, questions, args.mode, score=not args.no_score, bar=bar, judge=judge)
     out = Path(args.out) if args.out else None
     if out:
         write_jsonl(rows, out)
@@ -153,11 +198,19 @@ def main(args, settings) -> int:
               + (f"; results in {out}" if out else ""))
         return 0
     summary = summarise(rows)
-    print(table(summary, args.mode or settings.answer_mode))
+    mode = args.mode or settings.answer_mode
+    print(table(summary, mode, {"baseline": summarise(baseline)} if baseline else None))
+    if baseline:
+        from evals.baseline import describe
+
+        note = describe(baseline)
+        print(f"baseline: {note}")
     if args.report:
         from evals.report import write_report
 
         old = read_jsonl(Path(args.compare)) if args.compare else None
-        paths = write_report(rows, summary, Path(args.report), mode=args.mode or settings.answer_mode, old=old)
+        title = mode if judge_name == "lexical" else f"{mode}, support judge {judge_name}"
+        paths = write_report(rows, summary, Path(args.report), mode=title, old=old, baseline=baseline,
+                             baseline_note=note if baseline else "")
         print("report: " + ", ".join(str(p) for p in paths))
     return 0

@@ -6,6 +6,7 @@ import itertools
 import json
 import math
 import random
+import re
 
 import pytest
 
@@ -53,6 +54,72 @@ def test_qwen_judge_rejects_a_threshold_outside_0_1():
 def test_ragas_judge_needs_an_openai_endpoint():
     with pytest.raises(ConfigError, match="MBO_LLM_BACKEND=openai"):
         RagasJudge(Settings(llm_backend="none"))
+    with pytest.raises(ConfigError, match="MBO_LLM_BASE_URL"):
+        RagasJudge(Settings(llm_backend="openai", llm_base_url="", llm_api_key=""))
+
+
+class _FakeRagasMetric:
+    """Stands in for ragas' Faithfulness: share of the response's words found in the contexts."""
+
+    def __init__(self, fail=False):
+        self.calls, self.fail = [], fail
+
+    async def ascore(self, user_input, response, retrieved_contexts):
+        self.calls.append((user_input, response, list(retrieved_contexts)))
+        if self.fail:
+            raise TimeoutError("no answer")
+        words = re.findall(r"\w+", response.lower())
+        context = " ".join(retrieved_contexts).lower()
+        value = sum(w in context for w in words) / len(words) if words != ["nan"] else float("nan")
+        return type("Result", (), {"value": value})()
+
+
+@pytest.mark.unit
+def test_ragas_judge_scores_with_the_metric_and_applies_its_threshold():
+    metric = _FakeRagasMetric()
+    judge = RagasJudge(Settings(), threshold=1.0, metric=metric)
+    assert judge.score("minimaal 610 uur", [PASSAGE]) == 1.0 and judge.supports("minimaal 610 uur", [PASSAGE])
+    assert judge.score("minimaal 810 uur", [PASSAGE]) == pytest.approx(2 / 3)
+    assert not judge.supports("minimaal 810 uur", [PASSAGE])
+    assert judge.score("nan", [PASSAGE]) == 0.0  # ragas found no statement
+    assert judge.score("minimaal 610 uur", []) == 0.0 and len(metric.calls) == 5  # no passage: no call
+    assert metric.calls[0][0] == RagasJudge.QUESTION
+
+
+@pytest.mark.unit
+def test_ragas_judge_faithfulness_joins_the_sentences_and_reports_failures():
+    metric = _FakeRagasMetric()
+    judge = RagasJudge(Settings(), metric=metric)
+    two = ["minimaal 610 uur.", "minimaal 810 uur."]
+    assert judge.faithfulness(two, [PASSAGE], "Hoeveel uur?") == pytest.approx(5 / 6)
+    assert metric.calls[-1][:2] == ("Hoeveel uur?", "minimaal 610 uur. minimaal 810 uur.")
+    assert judge.faithfulness([], [PASSAGE]) is None and judge.faithfulness(["x"], []) is None
+    with pytest.raises(ModelError, match="ragas judge failed.*TimeoutError"):
+        RagasJudge(Settings(), metric=_FakeRagasMetric(fail=True)).score("x", [PASSAGE])
+
+
+@pytest.mark.unit
+def test_eval_takes_faithfulness_from_a_judge_that_has_its_own():
+    from evals.run import score_row
+
+    class OwnFaithfulness(_FakeJudge):
+        def faithfulness(self, claims, passages, question):
+            return 0.25
+
+    row = {"answered": True, "answer": f"{PASSAGE} [1]", "citations": [{"n": 1, "text": PASSAGE}]}
+    q = {"question": "Hoeveel uur?", "answerable": False}
+    judge = OwnFaithfulness()
+    assert score_row(row, q, [PASSAGE], judge.supports, judge.faithfulness)["faithfulness"] == 0.25
+    assert score_row(row, q, [PASSAGE], judge.supports)["faithfulness"] == 1.0
+
+
+@pytest.mark.unit
+def test_eval_command_takes_judge_and_baseline():
+    from assistant.cli import parser
+
+    args = parser().parse_args(["eval", "q.jsonl", "--judge", "ragas", "--baseline", "b.jsonl"])
+    assert args.judge == "ragas" and args.baseline == "b.jsonl"
+    assert parser().parse_args(["eval", "q.jsonl"]).judge == "lexical"
 
 
 @pytest.mark.unit
@@ -185,6 +252,78 @@ def test_write_results_replaces_one_judge_and_keeps_the_others(tmp_path):
 
 
 # ------------------------------------------------------------------ real models
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# The server's prompt cache reuses ragas' long fixed instructions across calls (seconds instead of minutes
+# per claim on 2 cores). Its size limit counts only llama.cpp's state, not the ~300 MB of logits each
+# saved state also holds: without a small limit the default 2 GiB grew past 20 GB and was OOM-killed.
+PROMPT_CACHE = ["--cache", "True", "--cache_size", str(128 << 20)]
+
+
+@pytest.fixture(scope="module")
+def qwen_endpoint(tmp_path_factory):
+    """The local Qwen GGUF served by llama-cpp-python's OpenAI-compatible server on a free loopback
+    port: yields the base URL; the server is stopped afterwards."""
+    import importlib.util
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    if importlib.util.find_spec("ragas") is None:
+        pytest.skip("ragas is not installed (it comes with the dev extra: pip install -e '.[dev]')")
+    from assistant.gguf import ensure_gguf
+
+    settings = Settings()
+    model = ensure_gguf(settings.llm_model, settings.cache_dir)
+    port, log = _free_port(), tmp_path_factory.mktemp("llama-server") / "server.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model),
+                                 "--model_alias", settings.llm_model, "--host", "127.0.0.1", "--port", str(port),
+                                 "--n_ctx", "4096", "--n_threads", str(settings.llm_threads), *PROMPT_CACHE],
+                                stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"llama_cpp.server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                urllib.request.urlopen(f"{url}/models", timeout=5).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"llama_cpp.server did not answer within 300 s:\n{log.read_text()[-3000:]}")
+                time.sleep(1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_ragas_judge_with_the_local_model_over_an_openai_endpoint(qwen_endpoint):
+    settings = Settings(llm_backend="openai", llm_base_url=qwen_endpoint, llm_timeout_s=1800)
+    judge = build_judge("ragas", settings)
+    assert isinstance(judge, RagasJudge)
+    good = judge.score("De kandidaat volgt minimaal 610 uur beroepspraktijkvorming.", [PASSAGE])
+    bad = judge.score("De kandidaat volgt minimaal 810 uur beroepspraktijkvorming.", [PASSAGE])
+    assert good > bad, (good, bad)
+    assert good >= judge.threshold > bad  # the verdicts: supported, not supported
+
+
+
 @pytest.mark.integration
 def test_lexical_e5_judge_accepts_an_english_paraphrase(real_embedder):
     from assistant.factory import build_similarity
