@@ -177,6 +177,11 @@ class Assistant:
         gate = self._extractive(q, standalone, lang, hits) if self.settings.llm_gate else None
         if gate is not None and not gate.answered:  # nothing answers: the model is not asked
             return _with(gate, mode="llm")
+
+        def fallback(*notes: str) -> Answer:  # the extractive answer, computed once, with a visible note
+            if gate is not None:
+                return _with(gate, notes=gate.notes + notes)
+            return self._extractive(q, standalone, lang, hits, notes=notes)
         prompt = RunnableLambda(lambda _: render(
             "answer", refusal=compose.REFUSAL[lang], language=_LANG[lang],
             tone=_TONE.get(audience, _TONE["professional"]), sources=sources_block(hits), question=standalone))
@@ -188,19 +193,20 @@ class Assistant:
                 yield delta
         except Exception as exc:  # noqa: BLE001 - timeouts, HTTP errors, model crashes alike
             note = f"Het taalmodel gaf geen antwoord ({type(exc).__name__}: {exc}); dit antwoord is extractief samengesteld."
-            return self._extractive(q, standalone, lang, hits, notes=(note,))
+            return fallback(note)
         raw = "".join(pieces).strip()
         if gate is not None and compose.is_refusal(raw) and not MARKER.search(raw):
-            note = "Het taalmodel vond het antwoord niet in de bronnen; dit antwoord is extractief samengesteld."
-            return _with(gate, notes=gate.notes + (note,))
+            return fallback("Het taalmodel vond het antwoord niet in de bronnen; dit antwoord is extractief samengesteld.")
         answer = compose.verify(q, raw, hits, mode="llm", lang=lang, today=self._today(),
                                 stale_years=self.settings.stale_after_years, standalone=standalone,
                                 similarity=self.similarity, attribute=True)
         if not answer.answered and not compose.is_refusal(raw):
             # garbage or only unsupported sentences: fall back, visibly
             note = "Het antwoord van het taalmodel was niet met de bronnen te onderbouwen; dit antwoord is extractief samengesteld."
-            fallback = self._extractive(q, standalone, lang, hits, notes=answer.notes + (note,))
-            return _with(fallback, sentences=answer.sentences + fallback.sentences) if not fallback.answered else fallback
+            extractive_answer = fallback(*answer.notes, note)
+            if not extractive_answer.answered:
+                return _with(extractive_answer, sentences=answer.sentences + extractive_answer.sentences)
+            return extractive_answer
         return answer
 
 
