@@ -172,7 +172,9 @@ class RagasJudge:
         except Exception as e:  # connection, timeout, or output ragas could not parse
             raise ModelError(f"the ragas judge failed on {response[:80]!r}: {type(e).__name__}: {e}. Fix: check "
                              f"that {self.endpoint} answers (MBO_LLM_BASE_URL, "
-                             f"MBO_LLM_MODEL) and raise MBO_LLM_TIMEOUT_S for a slow local model") from e
+                             f"MBO_LLM_MODEL), that its context fits the passages plus ragas' 1024 output "
+                             f"tokens (llama_cpp.server --n_ctx 8192 for 10 passages), and raise "
+                             f"MBO_LLM_TIMEOUT_S for a slow local model") from e
         value = float(result.value)
         return None if math.isnan(value) else value
 
