@@ -21,7 +21,7 @@ from typing import Protocol
 from assistant.errors import StoreError
 from assistant.settings import Settings
 from assistant.types import Chunk, DocMeta
-from ingest.lexical import LexicalIndex, stamp_of
+from ingest.lexical import LexicalIndex, TermCache, analyse, stamp_of
 
 _META_KEYS = ("title", "path", "publisher", "doc_type", "date", "period", "source", "sha256")
 
@@ -223,12 +223,32 @@ class Index:
         self._meta_collection().upsert(ids=["generation"], documents=[stamp],
                                        embeddings=[[0.0] * 2], metadatas=[{"kind": "generation"}])
 
+    @property
+    def terms(self) -> TermCache:
+        """Analysed BM25 terms per passage (see lexical.TermCache); local, like the BM25 folder."""
+        if getattr(self, "_terms", None) is None:
+            self._terms = TermCache(self.settings.data_dir / "bm25-terms.sqlite")
+        return self._terms
+
     def rebuild_lexical(self) -> None:
-        res = self._get(include=["documents", "metadatas"])
-        texts = [f"{m.get('title', '')} {m.get('section', '')} {t}" for t, m in zip(res["documents"], res["metadatas"])]
-        self._lexical = LexicalIndex.build(res["ids"], texts)
-        self._stamp = stamp_of(res["ids"])
+        """BM25 over the whole collection. Reads ids and metadata; texts only of passages whose
+        terms are not cached (written by another process, an old index, a deleted cache)."""
+        res = self._get(include=["metadatas"])
+        ids = res["ids"]
+        keys = [m.get("embed_sha", "") for m in res["metadatas"]]  # "" (old index): never cached
+        known = self.terms.get(keys)
+        missing = [i for i, k in zip(ids, keys) if k not in known]
+        fetched: dict[str, list[str]] = {}
+        for s in range(0, len(missing), 5000):
+            got = self.collection.get(ids=missing[s:s + 5000], include=["documents", "metadatas"])
+            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"]):
+                fetched[i] = analyse(f"{m.get('title', '')} {m.get('section', '')} {t}")
+        self.terms.put({k: fetched[i] for i, k in zip(ids, keys) if k and i in fetched})
+        self._lexical = LexicalIndex.from_terms(ids, [known[k] if k in known else fetched[i]
+                                                      for i, k in zip(ids, keys)])
+        self._stamp = stamp_of(ids)
         self._lexical.save(self.settings.lexical_dir, self._stamp)
+        self.terms.prune({k for k in keys if k})
 
     # -- writing -----------------------------------------------------------------------
     def sync(self, docs: Iterable[tuple[DocMeta, list[Chunk], str]], bar=None) -> SyncCounts:
@@ -261,6 +281,8 @@ class Index:
             vectors = self.embedder.embed_documents([wanted[i][0] for i in ids])
             self.collection.upsert(ids=ids, embeddings=vectors, documents=[texts[i] for i in ids],
                                    metadatas=[wanted[i][1] for i in ids])
+            # the BM25 terms of exactly this text (embed text = title, section, text), for rebuilds
+            self.terms.put({wanted[i][1]["embed_sha"]: analyse(wanted[i][0]) for i in ids})
             if bar is not None:
                 bar.update(len(ids))
         for s in range(0, len(to_update), 5000):

@@ -12,7 +12,9 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import tempfile
+import threading
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -96,11 +98,16 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str]) -> "LexicalIndex":
+        return cls.from_terms(ids, [analyse(t) for t in texts])
+
+    @classmethod
+    def from_terms(cls, ids: list[str], terms: list[list[str]]) -> "LexicalIndex":
+        """From already analysed texts (TermCache), so a rebuild only indexes."""
         import bm25s
 
         model = bm25s.BM25(k1=1.2, b=0.75)
         if ids:
-            model.index([analyse(t) or ["_empty_"] for t in texts], show_progress=False)
+            model.index([t or ["_empty_"] for t in terms], show_progress=False)
         return cls(list(ids), model)
 
     def search(self, query: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
@@ -152,3 +159,60 @@ class LexicalIndex:
         except (OSError, ValueError, KeyError):
             return None
         return cls(ids, model), stamp
+
+
+class TermCache:
+    """Analysed terms per passage, in SQLite beside the BM25 folder: {key: [term, ...]}.
+
+    key is the chunk's `embed_sha` (sha256 of title, section and text, which are exactly what
+    the BM25 text holds), so an entry can never be stale. Ingest stores the terms of what it
+    embeds; a rebuild then reads only ids and metadata from Chroma and analyses only passages
+    it has no terms for (at 100x the corpus, reading every text back from Chroma and analysing
+    it was most of a one-document ingest: benchmarks/scale_results.md). A cache: deleting the
+    file loses nothing.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._db: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS terms (key TEXT PRIMARY KEY, t TEXT NOT NULL)")
+            self._db = db
+        return self._db
+
+    def get(self, keys: list[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        items = list(dict.fromkeys(k for k in keys if k))
+        with self._lock:
+            db = self._conn()
+            for i in range(0, len(items), 500):
+                part = items[i:i + 500]
+                rows = db.execute(f"SELECT key, t FROM terms WHERE key IN ({','.join('?' * len(part))})", part)
+                out.update((k, t.split(" ") if t else []) for k, t in rows)
+        return out
+
+    def put(self, items: dict[str, list[str]]) -> None:
+        if not items:
+            return
+        with self._lock:
+            db = self._conn()
+            with db:  # terms never contain spaces: the analyser splits on them
+                db.executemany("INSERT OR REPLACE INTO terms (key, t) VALUES (?, ?)",
+                               [(k, " ".join(v)) for k, v in items.items() if k])
+
+    def prune(self, keep: set[str]) -> int:
+        """Drop entries of passages no longer in the index; returns how many."""
+        with self._lock:
+            db = self._conn()
+            gone = [k for (k,) in db.execute("SELECT key FROM terms") if k not in keep]
+            with db:
+                for i in range(0, len(gone), 500):
+                    part = gone[i:i + 500]
+                    db.execute(f"DELETE FROM terms WHERE key IN ({','.join('?' * len(part))})", part)
+        return len(gone)

@@ -136,3 +136,48 @@ def test_an_unexpected_parser_error_is_reported_not_fatal(settings, tmp_path, mo
     assert report.documents == 1 and set(index.documents()) == {"bbl"}
     assert len(report.failed) == 1 and "ValueError" in report.failed[0].reason
     assert report.failed[0].path.endswith("entree.txt")
+
+
+def test_ingest_stores_bm25_terms_so_the_rebuild_reads_no_text_back(settings, tmp_path, monkeypatch):
+    from ingest.lexical import LexicalIndex
+
+    folder = _corpus(tmp_path)
+    index = Index(settings, FakeEmbedder())
+    collection_type = type(index.collection)
+    real_get = collection_type.get
+
+    def no_texts(self, *a, **kw):  # the BM25 rebuild must take every passage's terms from the cache
+        assert "documents" not in (kw.get("include") or []), "texts read back from Chroma"
+        return real_get(self, *a, **kw)
+
+    monkeypatch.setattr(collection_type, "get", no_texts)
+    ingest([folder], settings, index)
+    monkeypatch.setattr(collection_type, "get", real_get)
+    res = index.collection.get(include=["documents", "metadatas"])
+    texts = [f"{m['title']} {m['section']} {t}" for t, m in zip(res["documents"], res["metadatas"])]
+    from_texts = LexicalIndex.build(res["ids"], texts)
+    for query in ("cursusgeld werkgever", "Entree-opleiding 16 jaar", "leerbedrijf vier dagen"):
+        assert index.lexical.search(query, k=10)
+        assert index.lexical.search(query, k=10) == from_texts.search(query, k=10)
+
+
+def test_bm25_rebuild_without_the_term_cache_reads_the_texts(settings, tmp_path):
+    folder = _corpus(tmp_path)
+    _, index = _run(settings, folder)
+    before = index.lexical.search("cursusgeld werkgever", k=10)
+    index.terms._conn().execute("DELETE FROM terms")
+    index.terms._conn().commit()
+    index.rebuild_lexical()
+    assert index.lexical.search("cursusgeld werkgever", k=10) == before
+    keys = [m["embed_sha"] for m in index.collection.get(include=["metadatas"])["metadatas"]]
+    assert set(index.terms.get(keys)) == set(keys)  # refilled
+
+
+def test_term_cache_drops_terms_of_removed_passages(settings, tmp_path):
+    folder = _corpus(tmp_path)
+    _, index = _run(settings, folder)
+    (folder / "bbl.md").unlink()
+    _, index = _run(settings, folder)
+    keys = [m["embed_sha"] for m in index.collection.get(include=["metadatas"])["metadatas"]]
+    stored = [k for (k,) in index.terms._conn().execute("SELECT key FROM terms")]
+    assert sorted(stored) == sorted(keys)
