@@ -84,6 +84,40 @@ class LexicalIndex:
         match = difflib.get_close_matches(term, self._vocab_list, n=1, cutoff=0.84)
         return match[0] if match else None
 
+    _PARTICLES = ("af", "op", "uit", "aan", "in", "mee", "toe", "door", "over", "voor", "na", "bij",
+                  "terug", "vast", "weg", "")
+
+    def _vocab(self) -> list[str]:
+        if not hasattr(self, "_vocab_sorted"):
+            self._vocab_sorted = sorted(t for t in self._model.vocab_dict if t and not t[0].isdigit())
+        return self._vocab_sorted
+
+    def variant(self, term: str) -> str | None:
+        """A corpus term that is another form of the same Dutch word, or None: the participle
+        'gediscrimineerd' ~ 'discriminatie' and 'afgeschaft' ~ 'afschaff' (particle + ge-
+        removed). The shared start must be 7+ letters, cover 65% of the word and leave at most
+        4 of its letters, so a compound is not taken for its first part ('telefoonnummer' is not
+        'telefoon', 'investeringstabel' not 'investeringsfonds')."""
+        if len(term) < 6 or term[0].isdigit() or not self.ids:
+            return None
+        import bisect
+
+        vocab = self._vocab()
+        forms = {term}
+        for p in self._PARTICLES:
+            if term.startswith(p + "ge") and len(term) > len(p) + 6:
+                forms.add(p + term[len(p) + 2:])
+        best, best_len = None, 0
+        for form in forms:
+            lo = bisect.bisect_left(vocab, form[:6])
+            for cand in vocab[lo:lo + 200]:
+                if not cand.startswith(form[:6]):
+                    break
+                n = len(os.path.commonprefix([form, cand]))
+                if n >= max(7, 0.65 * len(form)) and len(form) - n <= 4 and len(cand) - n <= 5 and n > best_len:
+                    best, best_len = cand, n
+        return best
+
     def idf(self, term: str) -> float | None:
         """BM25 idf of an analysed term: log(1 + (N - df + 0.5) / (df + 0.5)); None when the
         corpus never uses the term (English words, typos)."""

@@ -112,3 +112,92 @@ def test_a_followups_own_words_weigh_more_than_the_added_topic():
 ])
 def test_language_of_the_question(question, lang):
     assert X.language(question) == lang
+
+
+# ---- words the corpus never uses (resolve_terms) and the unknown-word term of extract()
+
+class _Lexicon:
+    """The slice of ingest.lexical.LexicalIndex that resolve_terms uses, over a fixed vocabulary."""
+
+    def __init__(self, text: str) -> None:
+        from ingest.lexical import LexicalIndex
+
+        self._index = LexicalIndex.build(["c1"], [text])
+
+    def idf(self, term):
+        return self._index.idf(term)
+
+    def correct(self, term):
+        return self._index.correct(term)
+
+    def variant(self, term):
+        return self._index.variant(term)
+
+
+_CORPUS = ("Meld discriminatie bij de school. De regeling wordt afgeschaft; na de afschaffing betalen "
+           "wij uit welk budget dan ook scholing van cliënten. Het Leerwerkloket geeft advies per telefoon. "
+           "Volgens het overzicht staat er geld voor scholing.")
+
+
+def test_another_form_of_a_corpus_word_is_not_unknown():
+    lex = _Lexicon(_CORPUS)
+    q = X.resolve_terms(X.parse_query("Waar meld ik dat ik gediscrimineerd word?"), lex)
+    assert q.unknown == ()  # 'gediscrimineerd' ~ 'discriminatie'; 'word' is grammar, not a topic
+    assert "discriminatie" in q.terms
+
+
+def test_a_compound_is_not_taken_for_its_first_part():
+    lex = _Lexicon(_CORPUS)
+    assert lex.variant("telefoonnummer") is None
+    q = X.resolve_terms(X.parse_query("Wat is het telefoonnummer van het Leerwerkloket?"), lex)
+    assert q.unknown == ("telefoonnummer",) and q.asked == "telefoonnummer"
+
+
+def test_words_of_a_statement_around_the_question_are_not_unknown():
+    lex = _Lexicon(_CORPUS)
+    q = X.resolve_terms(X.parse_query(
+        "Ik ben klantmanager bij de gemeente. Uit welk budget betalen wij scholing voor cliënten?"), lex)
+    assert "klantmanager" in q.background and q.unknown == ()
+    alone = X.resolve_terms(X.parse_query("Uit welk budget betalen wij een klantmanager?"), lex)
+    assert alone.unknown == ("klantmanager",)  # in the question proper it still counts
+
+
+def test_words_about_the_documents_are_not_unknown():
+    lex = _Lexicon(_CORPUS)
+    q = X.resolve_terms(X.parse_query("Hoeveel staat er volgens de investeringstabel voor scholing?"), lex)
+    assert q.unknown == ()
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("Hoeveel is het minimumjeugdloon voor een bbl-student?", "minimumjeugdlon"),
+    ("Wat zijn de openingstijden van DUO?", "openingstijd"),
+    ("Hoeveel vakantiedagen heeft een bbl-student?", "vakantiedag"),
+    ("Wie verleent het predicaat erkend leerbedrijf?", ""),  # a verb after "wie": not an asked-for noun
+    ("Hoe lang duurt de entreeopleiding?", ""),
+])
+def test_the_asked_for_noun(question, asked):
+    assert X.parse_query(question).asked == asked
+
+
+def test_unknown_words_lower_the_score_and_an_unknown_asked_noun_lowers_it_more():
+    text = "Het Leerwerkloket geeft advies per telefoon aan werkzoekenden."
+    hits = [_hit(text)]
+    lex = _Lexicon(text)
+
+    def best(question):
+        q = X.resolve_terms(X.parse_query(question), lex)
+        return X.extract(q, hits, lex.idf, qvec=[0.9], vectors=_Vectors(), threshold=-9.0)[0].score
+
+    known = best("Wat geeft het Leerwerkloket?")
+    one = best("Wat geeft het Leerwerkloket in Zwolle?")  # 'zwoll' unknown, not what is asked
+    asked = best("Wat is het telefoonnummer van het Leerwerkloket?")
+    assert known - one >= 0.04  # the unknown-word term, on top of the lexical part's own drop
+    assert one - asked > 0.05  # the asked-for noun unknown: the 0.1 term on top
+
+
+def test_everyday_words_a_small_corpus_lacks_are_not_unknown():
+    lex = _Lexicon("Het cursusgeld voor 2023 is 287 euro. De opleiding duurt een jaar.")
+    q = X.resolve_terms(X.parse_query("Hoe hoog is het cursusgeld in 2023 en hoe lang duurt het?"), lex)
+    assert q.unknown == ()  # 'hoog' and 'lang' are everyday Dutch (wordfreq), not a topic
+    rare = X.resolve_terms(X.parse_query("Hoe hoog is het minimumjeugdloon?"), lex)
+    assert rare.unknown == ("minimumjeugdlon",)
