@@ -65,6 +65,8 @@ class Query:
     terms: tuple[str, ...]  # analysed (stemmed) content terms, incl. Dutch glossary terms
     years: tuple[str, ...]
     unknown: tuple[str, ...] = ()  # Dutch question words the corpus never uses (see resolve_terms)
+    # those of them that join two corpus words ('certificaattraject'): a weaker sign, half weight
+    compounds: tuple[str, ...] = ()
     alternatives: dict = field(default_factory=dict)  # abbreviation term -> terms it stands for
     # a follow-up's own words; the topic words added from the conversation weigh half (empty: all own)
     own: frozenset = frozenset()
@@ -242,7 +244,8 @@ def resolve_terms(q: Query, lexical) -> Query:
             continue
         if t in q.own:
             own.add(terms[-1])
-    return replace(q, terms=tuple(dict.fromkeys(terms)), unknown=tuple(unknown), own=frozenset(own))
+    return replace(q, terms=tuple(dict.fromkeys(terms)), unknown=tuple(unknown), own=frozenset(own),
+                   compounds=tuple(t for t in unknown if lexical.is_compound(t)))
 
 
 def score(q: Query, sentence: str, context: str, rank: int, idf, passage: str = "") -> float:
@@ -290,7 +293,8 @@ def extract(q: Query, hits: list[Hit], idf, qvec=None, vectors=None, threshold: 
 
     score = sem_weight * cos(question, sentence) + lex_weight * lexical score
             - type_weight * (1 - type fit) - year_weight * (a year the question names is missing)
-            - unknown_weight * (Dutch words of the question the corpus never uses)
+            - unknown_weight * (Dutch words of the question the corpus never uses; a
+                                compound of two corpus words counts half)
             - asked_weight * (the asked-for noun is one of them)                  (with vectors)
           = lexical score                                                       (without)
     The type term makes a "hoeveel"/"wanneer" question prefer the sentence with the number or
@@ -313,7 +317,8 @@ def extract(q: Query, hits: list[Hit], idf, qvec=None, vectors=None, threshold: 
     if not cands:
         return []
     if vectors is not None and qvec is not None:
-        unknown = unknown_weight * len(q.unknown) + asked_weight * (q.asked in q.unknown)
+        unknown = (unknown_weight * (len(q.unknown) - 0.5 * len(q.compounds))
+                   + asked_weight * (q.asked in q.unknown))
         sims = vectors.get(embed_texts) @ np.asarray(qvec, dtype=np.float32)
         scores = [sem_weight * float(c) + lex_weight * lex - type_weight * (1.0 - _type_ok(q, text))
                   - year_weight * (not all(y in text for y in q.years)) - unknown

@@ -118,6 +118,23 @@ class LexicalIndex:
                     best, best_len = cand, n
         return best
 
+    def is_compound(self, term: str) -> bool:
+        """Whether an unseen word is two corpus terms joined ('certificaattraject' = certificaat +
+        traject, 'stagegesprek' = stage + gesprek; a linking s/e/en allowed; each 3+ letters), or
+        hyphenated corpus terms ('bol-stage')."""
+        if len(term) < 7 or term[0].isdigit() or not self.ids:
+            return False
+        vocab, stem = self._model.vocab_dict, _stemmer().stemWord
+        if "-" in term:  # 'bol-stage': the analyser also indexes the parts
+            return all(p in vocab or stem(p) in vocab for p in term.split("-") if p)
+        for i in range(3, len(term) - 2):
+            head, tail = term[:i], term[i:]
+            heads = {head, stem(head)} | {stem(head[:-len(j)]) for j in ("s", "e", "en")
+                                          if head.endswith(j) and len(head) - len(j) >= 3}
+            if any(h in vocab for h in heads) and (tail in vocab or stem(tail) in vocab):
+                return True
+        return False
+
     def idf(self, term: str) -> float | None:
         """BM25 idf of an analysed term: log(1 + (N - df + 0.5) / (df + 0.5)); None when the
         corpus never uses the term (English words, typos)."""

@@ -133,6 +133,9 @@ class _Lexicon:
     def variant(self, term):
         return self._index.variant(term)
 
+    def is_compound(self, term):
+        return self._index.is_compound(term)
+
 
 _CORPUS = ("Meld discriminatie bij de school. De regeling wordt afgeschaft; na de afschaffing betalen "
            "wij uit welk budget dan ook scholing van cliënten. Het Leerwerkloket geeft advies per telefoon. "
@@ -201,3 +204,18 @@ def test_everyday_words_a_small_corpus_lacks_are_not_unknown():
     assert q.unknown == ()  # 'hoog' and 'lang' are everyday Dutch (wordfreq), not a topic
     rare = X.resolve_terms(X.parse_query("Hoe hoog is het minimumjeugdloon?"), lex)
     assert rare.unknown == ("minimumjeugdlon",)
+
+
+def test_an_unseen_compound_of_two_corpus_words_counts_half():
+    lex = _Lexicon("Het certificaat geldt voor het hele traject. De student krijgt studiefinanciering.")
+    assert lex.is_compound("certificaattraject") and not lex.is_compound("erwtensoep")
+    hits = [_hit("Ook ontvangt de deelnemer aan een traject geen studiefinanciering.")]
+
+    def best(question):
+        q = X.resolve_terms(X.parse_query(question), lex)
+        return X.extract(q, hits, lex.idf, qvec=[0.9], vectors=_Vectors(), threshold=-9.0)[0].score, q
+
+    (compound, qc), (rare, qr) = best("Krijgt een certificaattraject studiefinanciering?"), best(
+        "Krijgt een erwtensoep studiefinanciering?")
+    assert qc.compounds == ("certificaattraject",) and qr.compounds == () and qr.unknown == ("erwtensoep",)
+    assert compound - rare == pytest.approx(0.02, abs=0.015)
