@@ -139,7 +139,8 @@ def parse_query(question: str, own: str = "") -> Query:
     lang = language(question)
     low = question.lower().strip()
     if re.search(r"\b(hoeveel|hoe ?veel|how (many|much)|welk bedrag|what amount|hoe hoog|wat kost|"
-                 r"hoeveel geld|how high|(welke|what) (leeftijd|age)|hoe oud|how old)\b", low) \
+                 r"hoeveel geld|how high|(welke|what) (leeftijd|age)|hoe oud|how old|verhouding|percentage|"
+                 r"welk deel|ratio|what share)\b", low) \
             or re.search(r"\bhoe ?lang\b|\bhow long\b", low):
         kind = "number"
     elif re.search(r"\b(wanneer|per wanneer|vanaf wanneer|sinds wanneer|in welk jaar|when|what year)\b", low):

@@ -219,3 +219,9 @@ def test_an_unseen_compound_of_two_corpus_words_counts_half():
         "Krijgt een erwtensoep studiefinanciering?")
     assert qc.compounds == ("certificaattraject",) and qr.compounds == () and qr.unknown == ("erwtensoep",)
     assert compound - rare == pytest.approx(0.02, abs=0.015)
+
+
+@pytest.mark.parametrize("question", ["Hoe is de verhouding tussen werken en leren in de bbl?",
+                                      "Welk deel van de studenten werkt?", "What share of students work?"])
+def test_a_ratio_question_wants_a_number(question):
+    assert X.parse_query(question).kind == "number"
