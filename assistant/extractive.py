@@ -2,7 +2,8 @@
 question, in source order, each followed by its [n]; refuse when none does.
 
 Question-type aware: "hoeveel"/"how many" wants a number or amount, "wanneer"/"when" a date or
-year, "wie"/"who" an organisation or person, a yes/no question the sentence that settles it.
+year, "wie"/"who" an organisation or person ("bij welke instantie" an organisation by name),
+a yes/no question the sentence that settles it.
 Table rows are answered from one row plus the table's header ("bedrag x € 1 mln"), restricted
 to the years the question names. Scoring is idf-weighted coverage of the question's terms
 (stemmed; English terms mapped to the corpus' Dutch terms by a small glossary) plus the
@@ -145,8 +146,10 @@ def parse_query(question: str, own: str = "") -> Query:
         kind = "number"
     elif re.search(r"\b(wanneer|per wanneer|vanaf wanneer|sinds wanneer|in welk jaar|when|what year)\b", low):
         kind = "date"
-    elif re.search(r"\b(wie|welke (organisaties?|instanties?|partij(en)?|ministeries?)|bij wie|who|"
-                   r"which organi[sz]ations?)\b", low):
+    elif re.search(r"\b(welke (organisaties?|instanties?|ministeries?)|bij (welke|wie)\b.*\baan(vragen|melden)?\b|"
+                   r"which (organi[sz]ations?|agency|body)|where do(es)? \w+ apply)\b", low):
+        kind = "org"  # an organisation by name, not a role such as "werkgever"
+    elif re.search(r"\b(wie|welke partij(en)?|bij wie|who)\b", low):
         kind = "who"
     elif _YESNO.match(low):
         kind = "yesno"
@@ -205,6 +208,10 @@ def _type_ok(q: Query, sentence: str) -> float:
             r"enkele|miljoen|miljard|(\w+)?(dagen|weken|maanden|jaar|jaren))\b", sentence, re.I) else 0.0
     if q.kind == "date":
         return 1.0 if _YEAR.search(sentence) or _MONTH.search(sentence) else 0.0
+    if q.kind == "org":
+        return 1.0 if _ACRONYM.search(sentence) or re.search(
+            r"\b(gemeente|UWV|SBB|DUO|Rijksdienst|ministerie|kabinet|raad|loket|stichting|instituut|"
+            r"dienst|inspectie)\w*", sentence, re.I) else 0.3
     if q.kind == "who":
         return 1.0 if _ACRONYM.search(sentence) or re.search(
             r"\b(werkgever|gemeente|school|instelling|student|minister|kabinet|UWV|SBB|DUO|jongere|"

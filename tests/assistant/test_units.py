@@ -225,3 +225,11 @@ def test_an_unseen_compound_of_two_corpus_words_counts_half():
                                       "Welk deel van de studenten werkt?", "What share of students work?"])
 def test_a_ratio_question_wants_a_number(question):
     assert X.parse_query(question).kind == "number"
+
+
+def test_an_organisation_question_wants_an_organisation_not_a_role():
+    q = X.parse_query("Bij welke instantie vraagt een werkgever de subsidie aan?")
+    assert q.kind == "org" and X.parse_query("Wie betaalt het loon?").kind == "who"
+    text = ("De werkgever krijgt een subsidie voor de begeleiding van de student. "
+            "Aanvragen kunnen bij de Rijksdienst voor Ondernemend Nederland.")
+    assert _pick("Bij welke instantie vraagt een werkgever de subsidie aan?", text).startswith("Aanvragen")
