@@ -151,6 +151,8 @@ def parse_query(question: str, own: str = "") -> Query:
         kind = "org"  # an organisation by name, not a role such as "werkgever"
     elif re.search(r"\b(wie|welke partij(en)?|bij wie|who)\b", low):
         kind = "who"
+    elif re.match(r"(waar (kan|kun|moet|vind|zie|meld|vraag)|where (can|do|does|should))\b", low):
+        kind = "where"  # a place to go: a website, a desk, an organisation
     elif _YESNO.match(low):
         kind = "yesno"
     else:
@@ -208,6 +210,10 @@ def _type_ok(q: Query, sentence: str) -> float:
             r"enkele|miljoen|miljard|(\w+)?(dagen|weken|maanden|jaar|jaren))\b", sentence, re.I) else 0.0
     if q.kind == "date":
         return 1.0 if _YEAR.search(sentence) or _MONTH.search(sentence) else 0.0
+    if q.kind == "where":
+        return 1.0 if _ACRONYM.search(sentence) or re.search(
+            r"\b[\w-]+\.(nl|com|org|eu)\b|www\.|\b(website|site|loket|meldpunt|portaal|servicedesk)\w*",
+            sentence, re.I) else 0.3
     if q.kind == "org":
         return 1.0 if _ACRONYM.search(sentence) or re.search(
             r"\b(gemeente|UWV|SBB|DUO|Rijksdienst|ministerie|kabinet|raad|loket|stichting|instituut|"

@@ -233,3 +233,11 @@ def test_an_organisation_question_wants_an_organisation_not_a_role():
     text = ("De werkgever krijgt een subsidie voor de begeleiding van de student. "
             "Aanvragen kunnen bij de Rijksdienst voor Ondernemend Nederland.")
     assert _pick("Bij welke instantie vraagt een werkgever de subsidie aan?", text).startswith("Aanvragen")
+
+
+def test_a_where_can_i_question_wants_a_place():
+    q = X.parse_query("Waar kan ik melden dat ik word gediscrimineerd bij mijn stage?")
+    assert q.kind == "where" and X.parse_query("Waar zet de MBO Raad zich voor in?").kind == "open"
+    text = ("Studenten die discriminatie bij hun stage melden, hebben steun nodig. "
+            "Het Meldpunt Stagediscriminatie van de SBB neemt meldingen aan.")
+    assert _pick("Waar kan ik discriminatie bij mijn stage melden?", text).startswith("Het Meldpunt")
