@@ -10,7 +10,8 @@ Every phase runs in its own child process, which reports its peak memory (ru_max
 
   embed  (1x only)  raw e5 encode rate on the chunk texts; a real ingest (chunks, then sentences)
   build  (each n)   write the n copies' files, load/clean/chunk them, upsert into Chroma, BM25
-                    (rebuild timed whole and split into reading Chroma, analyse+index, save)
+                    (rebuild timed cold, split into reading ids+metadata, fetching+analysing
+                    texts, indexing, saving; then warm, every passage's terms cached)
   query  (each n)   fill the marker sentences, re-ingest unchanged (nothing embedded), then
                     retrieve / filtered retrieve / extractive ask over the dev questions, then
                     a real incremental ingest adding one new document (a further copy of the
@@ -165,17 +166,20 @@ def phase_build(work: Path, n: int) -> dict:
     write_s = time.perf_counter() - t
     parts: dict[str, float] = {}
     t = time.perf_counter()
-    with timed(LexicalIndex, "build", parts), timed(LexicalIndex, "save", parts), timed(Index, "_get", parts):
-        index.refresh_lexical()
+    with timed(LexicalIndex, "from_terms", parts), timed(LexicalIndex, "save", parts), timed(Index, "_get", parts):
+        index.refresh_lexical()  # cold: the copies were written past sync, so no terms are cached
     bm25_s = time.perf_counter() - t
+    t = time.perf_counter()
+    index.rebuild_lexical()  # warm: every passage's terms come from the term cache
+    bm25_warm_s = time.perf_counter() - t
     t = time.perf_counter()
     ids = index._get(include=[])["ids"]
     get_all_s = time.perf_counter() - t
     shutil.copy(work / "data-e" / "sentences.sqlite", data / "sentences.sqlite")
     return {"chunks": len(rows), "docs_len_mismatch": approx, "write_files_s": write_files_s, "prep_s": prep_s,
             "prep_rate": len(rows) / prep_s, "write_s": write_s, "write_rate": len(rows) / write_s,
-            "bm25_s": bm25_s, "bm25_read_s": parts.get("_get", 0.0), "bm25_index_s": parts.get("build", 0.0),
-            "bm25_save_s": parts.get("save", 0.0), "get_all_ids_s": get_all_s, "count": len(ids), "rss_mb": rss_mb()}
+            "bm25_s": bm25_s, "bm25_read_s": parts.get("_get", 0.0), "bm25_index_s": parts.get("from_terms", 0.0),
+            "bm25_save_s": parts.get("save", 0.0), "bm25_warm_s": bm25_warm_s, "get_all_ids_s": get_all_s, "count": len(ids), "rss_mb": rss_mb()}
 
 
 def phase_query(work: Path, n: int, questions: list[dict]) -> dict:
