@@ -183,7 +183,8 @@ def build_app(settings, assistant=None) -> gr.Blocks:
         docs, types = catalogue_updates()
         return head + "\n\n" + "\n".join(lines), docs, types, None
 
-    with gr.Blocks(title="mbo-assistent", fill_width=True) as demo:
+    # analytics off: Gradio would otherwise report usage to its servers (GRADIO_ANALYTICS_ENABLED)
+    with gr.Blocks(title="mbo-assistent", fill_width=True, analytics_enabled=False) as demo:
         gr.Markdown("# mbo-assistent\nAntwoorden op vragen over mbo-beleid, rechtstreeks uit de documenten. "
                     "Elke uitspraak heeft een bronverwijzing [n]; klik erop om de passage te zien.")
         who = gr.Markdown(elem_id="wie")
@@ -251,11 +252,14 @@ def build_app(settings, assistant=None) -> gr.Blocks:
 
 
 def launch_kwargs(settings) -> dict:
-    """Everything demo.launch needs from the settings (tests override the port)."""
+    """Everything demo.launch needs from the settings (tests override the port). Gradio refuses
+    files over max_file_size before they reach upload(); add_documents checks again per file."""
+    from assistant.uploads import MB
+
     users = load_users(settings)
     return dict(server_name=settings.host, server_port=settings.port, share=settings.share, auth=checker(users),
                 auth_message="Meld u aan met uw gebruikersnaam en wachtwoord." if users else None,
-                css=CSS, head=HEAD, max_file_size="50mb", show_error=True)
+                css=CSS, head=HEAD, max_file_size=int(settings.max_upload_mb * MB), show_error=True)
 
 
 def main(settings=None) -> None:

@@ -94,6 +94,7 @@ class Settings(BaseSettings):
     # the upload area: with sign-in on, only admins see it; with sign-in off it stays hidden
     # unless MBO_UPLOADS=true (a single-user laptop)
     allow_uploads: bool = Field(False, validation_alias=AliasChoices("MBO_UPLOADS", "MBO_ALLOW_UPLOADS"))
+    max_upload_mb: float = Field(20.0, gt=0)  # per uploaded file (page and Gradio); bigger is refused
     feedback_db: Path | None = None  # default data_dir / "feedback.sqlite"
 
     @property

@@ -2,20 +2,27 @@
 it into the running assistant's index, one file at a time, reporting per file.
 
 The index object is the one the retriever uses, so a new document is searchable at once
-(ingest refreshes the lexical index and fills the sentence-vector cache). Non-goals: who may
-upload (access.py), the widgets (app.py), deleting documents.
+(ingest refreshes the lexical index and fills the sentence-vector cache). Refused per file,
+before anything is copied: an unsupported type, a file over settings.max_upload_mb, a name
+that would land outside uploads/, and a name (or doc_id) already taken by a different file,
+so an upload never silently replaces a document. The same file again is fine (idempotent).
+Non-goals: who may upload (access.py), the widgets (app.py), deleting or replacing documents.
 """
 
 from __future__ import annotations
 
+import filecmp
+import re
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import MboError
-from ingest.load import SUPPORTED
+from ingest.load import SUPPORTED, slug
 
+MB = 1024 * 1024  # the unit of settings.max_upload_mb (Gradio's "mb" is the same)
+_UNSAFE = re.compile(r"[^A-Za-z0-9._ -]")
 Progress = Callable[[float, str], None]  # (fraction done 0..1, description)
 
 
@@ -60,27 +67,74 @@ def add_documents(paths: Sequence[str | Path], settings, index, progress: Progre
         name = src.name
         label = f"bestand {i + 1} van {total} ({name})"
         report(i / total, label)
-        if src.suffix.lower() not in SUPPORTED:
-            results.append(FileResult(name, False, f"bestandstype {src.suffix or '(geen)'} wordt niet "
-                                                   f"ondersteund; gebruik PDF, HTML, TXT of MD"))
+        refusal = _check(src, name, target, settings, index)
+        if refusal:
+            results.append(FileResult(name, False, refusal))
             continue
-        dest = target / name
+        dest = target / safe_name(name)
+        existed = dest.exists()
         try:
-            shutil.copyfile(src, dest)
+            if not existed:
+                shutil.copyfile(src, dest)
             rep = ingest([dest], settings, index, bar=_Bar(report, i / total, (i + 1) / total, label),
                          wait=True)
         except (MboError, OSError) as exc:
+            if not existed:
+                dest.unlink(missing_ok=True)
             results.append(FileResult(name, False, f"niet toegevoegd: {exc}"))
             continue
         if rep.failed:
-            dest.unlink(missing_ok=True)
+            if not existed:
+                dest.unlink(missing_ok=True)
             results.append(FileResult(name, False, "niet toegevoegd: " + "; ".join(f.reason for f in rep.failed)))
         else:
             doc_id = _doc_id(index, dest)
+            renamed = f"; opgeslagen als {dest.name}" if dest.name != name else ""
             results.append(FileResult(name, True, f"toegevoegd ({rep.chunks} passages, {rep.embedded} nieuw "
-                                                  f"ingebed)", doc_id))
+                                                  f"ingebed{renamed})", doc_id))
     report(1.0, "klaar")
     return results
+
+
+def safe_name(name: str) -> str:
+    """The name an upload is stored under: the base name (after / or \\), characters outside
+    [A-Za-z0-9._ -] replaced by '_', without leading dots or spaces; "" when nothing is left."""
+    base = re.split(r"[\\/]", name)[-1]
+    return _UNSAFE.sub("_", base).strip().lstrip(". ")
+
+
+def _check(src: Path, name: str, target: Path, settings, index) -> str:
+    """Why `src` may not be added (a Dutch message naming the file), or "" when it may."""
+    stored = safe_name(name)
+    suffix = Path(stored).suffix.lower() if stored else src.suffix.lower()
+    if suffix not in SUPPORTED:
+        return f"bestandstype {suffix or '(geen)'} wordt niet ondersteund; gebruik PDF, HTML, TXT of MD"
+    try:
+        size = src.stat().st_size
+    except OSError as exc:
+        return f"niet toegevoegd: {name} is niet te lezen ({exc.strerror})"
+    limit = float(settings.max_upload_mb)
+    if size > limit * MB:
+        return (f"{name} is {size / MB:.1f} MB, groter dan de grens van {limit:g} MB; splits het document "
+                f"of laat de beheerder MBO_MAX_UPLOAD_MB verhogen")
+    dest = (target / stored).resolve() if stored else None
+    if dest is None or not Path(stored).stem or dest.parent != target.resolve():
+        return f"de bestandsnaam {name!r} is niet bruikbaar; geef het bestand een gewone naam (bijv. notitie.pdf)"
+    if dest.exists() and not (dest.is_file() and filecmp.cmp(src, dest, shallow=False)):
+        return (f"er staat al een ander bestand {stored!r} bij de documenten; geef het nieuwe bestand een "
+                f"andere naam (vervangen of verwijderen kan alleen de beheerder van de server)")
+    doc_id = slug(Path(stored).stem)
+    taken = index.documents().get(doc_id)
+    if taken and _source(taken) != dest:
+        return (f"de documentnaam {doc_id!r} is al in gebruik door {Path(taken.get('path') or '?').name!r}; "
+                f"geef het nieuwe bestand een andere naam")
+    return ""
+
+
+def _source(info: dict) -> Path:
+    """The file an indexed document came from (index.documents() keeps root and path apart)."""
+    path = Path(info.get("path") or "")
+    return (Path(info["root"]) / path if info.get("root") else path).resolve()
 
 
 def _doc_id(index, path: Path) -> str:
