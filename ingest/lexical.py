@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.cachedb import connect, rows_for
+
 # words, and numbers with Dutch thousand/decimal separators: 2.700 | 25,0 | 1.000.000
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
 _STAMP = "stamp.json"
@@ -230,23 +232,13 @@ class TermCache:
 
     def _conn(self) -> sqlite3.Connection:
         if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("CREATE TABLE IF NOT EXISTS terms (key TEXT PRIMARY KEY, t TEXT NOT NULL)")
-            self._db = db
+            self._db = connect(self.path, "CREATE TABLE IF NOT EXISTS terms (key TEXT PRIMARY KEY, t TEXT NOT NULL)")
         return self._db
 
     def get(self, keys: list[str]) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        items = list(dict.fromkeys(k for k in keys if k))
         with self._lock:
-            db = self._conn()
-            for i in range(0, len(items), 500):
-                part = items[i:i + 500]
-                rows = db.execute(f"SELECT key, t FROM terms WHERE key IN ({','.join('?' * len(part))})", part)
-                out.update((k, t.split(" ") if t else []) for k, t in rows)
-        return out
+            rows = rows_for(self._conn(), "SELECT key, t FROM terms WHERE key IN", dict.fromkeys(k for k in keys if k))
+            return {k: t.split(" ") if t else [] for k, t in rows}
 
     def put(self, items: dict[str, list[str]]) -> None:
         if not items:
@@ -263,7 +255,5 @@ class TermCache:
             db = self._conn()
             gone = [k for (k,) in db.execute("SELECT key FROM terms") if k not in keep]
             with db:
-                for i in range(0, len(gone), 500):
-                    part = gone[i:i + 500]
-                    db.execute(f"DELETE FROM terms WHERE key IN ({','.join('?' * len(part))})", part)
+                list(rows_for(db, "DELETE FROM terms WHERE key IN", gone))  # runs the batches
         return len(gone)

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.cachedb import connect, rows_for
+
 
 class SentenceVectors:
     """`get(texts)` -> float32 [n, dim] (L2-normalised passage vectors), filling the cache."""
@@ -32,11 +34,7 @@ class SentenceVectors:
 
     def _conn(self) -> sqlite3.Connection:
         if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB NOT NULL)")
-            self._db = db
+            self._db = connect(self.path, "CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB NOT NULL)")
         return self._db
 
     def _key(self, text: str) -> str:
@@ -47,13 +45,7 @@ class SentenceVectors:
         """The texts not in the cache yet (unique, in order)."""
         keys = {self._key(t): t for t in dict.fromkeys(texts)}
         with self._lock:
-            have = set()
-            db = self._conn()
-            items = list(keys)
-            for i in range(0, len(items), 500):
-                part = items[i:i + 500]
-                rows = db.execute(f"SELECT key FROM vec WHERE key IN ({','.join('?' * len(part))})", part)
-                have.update(r[0] for r in rows)
+            have = {k for (k,) in rows_for(self._conn(), "SELECT key FROM vec WHERE key IN", keys)}
         return [t for k, t in keys.items() if k not in have]
 
     def fill(self, texts: Sequence[str], bar=None) -> int:
@@ -78,13 +70,8 @@ class SentenceVectors:
             self.fill(need)
             keys = {self._key(t): t for t in need}
             with self._lock:
-                db = self._conn()
-                items = list(keys)
-                for i in range(0, len(items), 500):
-                    part = items[i:i + 500]
-                    for key, blob in db.execute(
-                            f"SELECT key, v FROM vec WHERE key IN ({','.join('?' * len(part))})", part):
-                        self._mem[keys[key]] = np.frombuffer(blob, dtype=np.float32)
+                for key, blob in rows_for(self._conn(), "SELECT key, v FROM vec WHERE key IN", keys):
+                    self._mem[keys[key]] = np.frombuffer(blob, dtype=np.float32)
             out = [self._mem.get(t) for t in texts]
         if len(self._mem) > 50_000:  # bound memory; the SQLite file keeps everything
             self._mem.clear()
