@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from assistant import compose, extractive, followup
+from assistant import compose, extractive, followup, query
 from assistant.cite import MARKER, split_sentences
 from assistant.errors import ConfigError, InputError
 from assistant.prompts import render
@@ -113,7 +113,7 @@ class Assistant:
         if mode == "llm":
             self.chat_model()  # fail early with a clear ConfigError when no backend is configured
         standalone = self._standalone(q, history, mode)
-        lang = extractive.language(q)
+        lang = query.language(q)
         t1 = time.perf_counter()
         hits, _ = self.retriever.search(standalone, filters=filters)
         hits = [h for h in hits if not looks_like_instructions(h.chunk.text)]
@@ -150,10 +150,10 @@ class Assistant:
 
     def _extractive(self, q: str, standalone: str, lang: str, hits: list[Hit], notes=()) -> Answer:
         lexical = self.retriever.index.lexical
-        query = extractive.resolve_terms(extractive.parse_query(standalone, own=q), lexical)
+        parsed = query.resolve_terms(query.parse_query(standalone, own=q), lexical)
         index = self.retriever.index
         qvec = index.embedder.embed_query(dense_query(standalone)) if hits else None
-        picks = extractive.extract(query, hits, lexical.idf, qvec=qvec, vectors=index.sentences,
+        picks = extractive.extract(parsed, hits, lexical.idf, qvec=qvec, vectors=index.sentences,
                                    threshold=self.settings.answer_threshold
                                    - (self.settings.answer_threshold_english_offset if lang == "en" else 0.0))
         if not picks:

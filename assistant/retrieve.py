@@ -36,7 +36,7 @@ def dense_query(query: str) -> str:
     """e5 does not know "bpv" or "stufi": the spelled-out words are added (see abbreviations.txt).
     Used for sentence selection only: added to passage retrieval it lowered hit@1 on the dev set
     (0.734 -> 0.664), so retrieval embeds the question as typed."""
-    from assistant.extractive import expand_abbreviations
+    from assistant.query import expand_abbreviations
 
     return expand_abbreviations(query)
 
@@ -44,7 +44,7 @@ def dense_query(query: str) -> str:
 def _lexical_query(query: str) -> str:
     """BM25 needs the corpus' Dutch words: an English question gets glossary terms added
     ("course fee" -> "cursusgeld"); dense retrieval is cross-lingual and gets the question as is."""
-    from assistant.extractive import expand_abbreviations, expand_english, language
+    from assistant.query import expand_abbreviations, expand_english, language
 
     return expand_abbreviations(expand_english(query) if language(query) == "en" else query)
 

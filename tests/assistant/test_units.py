@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from assistant import extractive as X
+from assistant import query as Q
 from assistant.types import Chunk, DocMeta, Hit
 from assistant.units import row_text, sentences_of
 
@@ -78,7 +79,7 @@ def _hit(text: str) -> Hit:
 
 
 def _pick(question: str, text: str) -> str:
-    q = X.parse_query(question)
+    q = Q.parse_query(question)
     picks = X.extract(q, [_hit(text)], lambda t: 1.0, qvec=[0.9], vectors=_Vectors(), threshold=0.0,
                       max_sentences=1)
     return picks[0].text
@@ -96,7 +97,7 @@ def test_a_question_naming_a_year_prefers_the_sentence_with_that_year():
 
 
 def test_a_followups_own_words_weigh_more_than_the_added_topic():
-    q = X.parse_query("cursusgeld bbl: En wie kan dat vergoeden?", own="En wie kan dat vergoeden?")
+    q = Q.parse_query("cursusgeld bbl: En wie kan dat vergoeden?", own="En wie kan dat vergoeden?")
     assert "vergoed" in q.own and "cursusgeld" not in q.own
     idf = lambda t: 1.0  # noqa: E731
     a = X.score(q, "De werkgever kan het cursusgeld vergoeden.", "", 0, idf)
@@ -111,7 +112,7 @@ def test_a_followups_own_words_weigh_more_than_the_added_topic():
     ("Do bbl students have a right to student finance?", "en"),
 ])
 def test_language_of_the_question(question, lang):
-    assert X.language(question) == lang
+    assert Q.language(question) == lang
 
 
 # ---- words the corpus never uses (resolve_terms) and the unknown-word term of extract()
@@ -139,7 +140,7 @@ class _Lexicon:
 
 def _best(lex, hits, question):
     """(score of the best unit, resolved query) with equal cosines, so the other terms decide."""
-    q = X.resolve_terms(X.parse_query(question), lex)
+    q = Q.resolve_terms(Q.parse_query(question), lex)
     return X.extract(q, hits, lex.idf, qvec=[0.9], vectors=_Vectors(), threshold=-9.0)[0].score, q
 
 
@@ -150,7 +151,7 @@ _CORPUS = ("Meld discriminatie bij de school. De regeling wordt afgeschaft; na d
 
 def test_another_form_of_a_corpus_word_is_not_unknown():
     lex = _Lexicon(_CORPUS)
-    q = X.resolve_terms(X.parse_query("Waar meld ik dat ik gediscrimineerd word?"), lex)
+    q = Q.resolve_terms(Q.parse_query("Waar meld ik dat ik gediscrimineerd word?"), lex)
     assert q.unknown == ()  # 'gediscrimineerd' ~ 'discriminatie'; 'word' is grammar, not a topic
     assert "discriminatie" in q.terms
 
@@ -158,22 +159,22 @@ def test_another_form_of_a_corpus_word_is_not_unknown():
 def test_a_compound_is_not_taken_for_its_first_part():
     lex = _Lexicon(_CORPUS)
     assert lex.variant("telefoonnummer") is None
-    q = X.resolve_terms(X.parse_query("Wat is het telefoonnummer van het Leerwerkloket?"), lex)
+    q = Q.resolve_terms(Q.parse_query("Wat is het telefoonnummer van het Leerwerkloket?"), lex)
     assert q.unknown == ("telefoonnummer",) and q.asked == "telefoonnummer"
 
 
 def test_words_of_a_statement_around_the_question_are_not_unknown():
     lex = _Lexicon(_CORPUS)
-    q = X.resolve_terms(X.parse_query(
+    q = Q.resolve_terms(Q.parse_query(
         "Ik ben klantmanager bij de gemeente. Uit welk budget betalen wij scholing voor cliënten?"), lex)
     assert "klantmanager" in q.background and q.unknown == ()
-    alone = X.resolve_terms(X.parse_query("Uit welk budget betalen wij een klantmanager?"), lex)
+    alone = Q.resolve_terms(Q.parse_query("Uit welk budget betalen wij een klantmanager?"), lex)
     assert alone.unknown == ("klantmanager",)  # in the question proper it still counts
 
 
 def test_words_about_the_documents_are_not_unknown():
     lex = _Lexicon(_CORPUS)
-    q = X.resolve_terms(X.parse_query("Hoeveel staat er volgens de investeringstabel voor scholing?"), lex)
+    q = Q.resolve_terms(Q.parse_query("Hoeveel staat er volgens de investeringstabel voor scholing?"), lex)
     assert q.unknown == ()
 
 
@@ -185,7 +186,7 @@ def test_words_about_the_documents_are_not_unknown():
     ("Hoe lang duurt de entreeopleiding?", ""),
 ])
 def test_the_asked_for_noun(question, asked):
-    assert X.parse_query(question).asked == asked
+    assert Q.parse_query(question).asked == asked
 
 
 def test_unknown_words_lower_the_score_and_an_unknown_asked_noun_lowers_it_more():
@@ -205,9 +206,9 @@ def test_unknown_words_lower_the_score_and_an_unknown_asked_noun_lowers_it_more(
 
 def test_everyday_words_a_small_corpus_lacks_are_not_unknown():
     lex = _Lexicon("Het cursusgeld voor 2023 is 287 euro. De opleiding duurt een jaar.")
-    q = X.resolve_terms(X.parse_query("Hoe hoog is het cursusgeld in 2023 en hoe lang duurt het?"), lex)
+    q = Q.resolve_terms(Q.parse_query("Hoe hoog is het cursusgeld in 2023 en hoe lang duurt het?"), lex)
     assert q.unknown == ()  # 'hoog' and 'lang' are everyday Dutch (wordfreq), not a topic
-    rare = X.resolve_terms(X.parse_query("Hoe hoog is het minimumjeugdloon?"), lex)
+    rare = Q.resolve_terms(Q.parse_query("Hoe hoog is het minimumjeugdloon?"), lex)
     assert rare.unknown == ("minimumjeugdlon",)
 
 
@@ -225,7 +226,7 @@ def test_an_unseen_compound_of_two_corpus_words_counts_half():
 @pytest.mark.parametrize("question", ["Hoe is de verhouding tussen werken en leren in de bbl?",
                                       "Welk deel van de studenten werkt?", "What share of students work?"])
 def test_a_ratio_question_wants_a_number(question):
-    assert X.parse_query(question).kind == "number"
+    assert Q.parse_query(question).kind == "number"
 
 
 @pytest.mark.parametrize("question, kind, unlike, text, answer", [
@@ -237,5 +238,5 @@ def test_a_ratio_question_wants_a_number(question):
      "Het Meldpunt Stagediscriminatie van de SBB neemt meldingen aan.", "Het Meldpunt"),
 ])
 def test_an_organisation_or_place_question_wants_a_name_not_a_role(question, kind, unlike, text, answer):
-    assert X.parse_query(question).kind == kind and X.parse_query(unlike[0]).kind == unlike[1]
+    assert Q.parse_query(question).kind == kind and Q.parse_query(unlike[0]).kind == unlike[1]
     assert _pick(question, text).startswith(answer)
