@@ -5,6 +5,7 @@ from assistant import extractive as X
 from assistant import query as Q
 from assistant.types import Chunk, DocMeta, Hit
 from assistant.units import row_text, sentences_of
+from ingest.lexical import LexicalIndex
 
 pytestmark = pytest.mark.unit
 
@@ -105,38 +106,7 @@ def test_a_followups_own_words_weigh_more_than_the_added_topic():
     assert a > b
 
 
-@pytest.mark.parametrize("question, lang", [
-    ("word je na entree of niveau 2 nog begeleid als je gaat werken?", "nl"),  # "of" is Dutch too
-    ("krijg je stufi als je bbl doet?", "nl"),
-    ("How long does the entree programme take?", "en"),
-    ("Do bbl students have a right to student finance?", "en"),
-])
-def test_language_of_the_question(question, lang):
-    assert Q.language(question) == lang
-
-
-# ---- words the corpus never uses (resolve_terms) and the unknown-word term of extract()
-
-class _Lexicon:
-    """The slice of ingest.lexical.LexicalIndex that resolve_terms uses, over a fixed vocabulary."""
-
-    def __init__(self, text: str) -> None:
-        from ingest.lexical import LexicalIndex
-
-        self._index = LexicalIndex.build(["c1"], [text])
-
-    def idf(self, term):
-        return self._index.idf(term)
-
-    def correct(self, term):
-        return self._index.correct(term)
-
-    def variant(self, term):
-        return self._index.variant(term)
-
-    def is_compound(self, term):
-        return self._index.is_compound(term)
-
+# ---- the unknown-word term of extract() (which words are unknown: test_query.py)
 
 def _best(lex, hits, question):
     """(score of the best unit, resolved query) with equal cosines, so the other terms decide."""
@@ -144,55 +114,10 @@ def _best(lex, hits, question):
     return X.extract(q, hits, lex.idf, qvec=[0.9], vectors=_Vectors(), threshold=-9.0)[0].score, q
 
 
-_CORPUS = ("Meld discriminatie bij de school. De regeling wordt afgeschaft; na de afschaffing betalen "
-           "wij uit welk budget dan ook scholing van cliënten. Het Leerwerkloket geeft advies per telefoon. "
-           "Volgens het overzicht staat er geld voor scholing.")
-
-
-def test_another_form_of_a_corpus_word_is_not_unknown():
-    lex = _Lexicon(_CORPUS)
-    q = Q.resolve_terms(Q.parse_query("Waar meld ik dat ik gediscrimineerd word?"), lex)
-    assert q.unknown == ()  # 'gediscrimineerd' ~ 'discriminatie'; 'word' is grammar, not a topic
-    assert "discriminatie" in q.terms
-
-
-def test_a_compound_is_not_taken_for_its_first_part():
-    lex = _Lexicon(_CORPUS)
-    assert lex.variant("telefoonnummer") is None
-    q = Q.resolve_terms(Q.parse_query("Wat is het telefoonnummer van het Leerwerkloket?"), lex)
-    assert q.unknown == ("telefoonnummer",) and q.asked == "telefoonnummer"
-
-
-def test_words_of_a_statement_around_the_question_are_not_unknown():
-    lex = _Lexicon(_CORPUS)
-    q = Q.resolve_terms(Q.parse_query(
-        "Ik ben klantmanager bij de gemeente. Uit welk budget betalen wij scholing voor cliënten?"), lex)
-    assert "klantmanager" in q.background and q.unknown == ()
-    alone = Q.resolve_terms(Q.parse_query("Uit welk budget betalen wij een klantmanager?"), lex)
-    assert alone.unknown == ("klantmanager",)  # in the question proper it still counts
-
-
-def test_words_about_the_documents_are_not_unknown():
-    lex = _Lexicon(_CORPUS)
-    q = Q.resolve_terms(Q.parse_query("Hoeveel staat er volgens de investeringstabel voor scholing?"), lex)
-    assert q.unknown == ()
-
-
-@pytest.mark.parametrize("question, asked", [
-    ("Hoeveel is het minimumjeugdloon voor een bbl-student?", "minimumjeugdlon"),
-    ("Wat zijn de openingstijden van DUO?", "openingstijd"),
-    ("Hoeveel vakantiedagen heeft een bbl-student?", "vakantiedag"),
-    ("Wie verleent het predicaat erkend leerbedrijf?", ""),  # a verb after "wie": not an asked-for noun
-    ("Hoe lang duurt de entreeopleiding?", ""),
-])
-def test_the_asked_for_noun(question, asked):
-    assert Q.parse_query(question).asked == asked
-
-
 def test_unknown_words_lower_the_score_and_an_unknown_asked_noun_lowers_it_more():
     text = "Het Leerwerkloket geeft advies per telefoon aan werkzoekenden."
     hits = [_hit(text)]
-    lex = _Lexicon(text)
+    lex = LexicalIndex.build(["c1"], [text])
 
     def best(question):
         return _best(lex, hits, question)[0]
@@ -204,16 +129,9 @@ def test_unknown_words_lower_the_score_and_an_unknown_asked_noun_lowers_it_more(
     assert one - asked > 0.05  # the asked-for noun unknown: the 0.1 term on top
 
 
-def test_everyday_words_a_small_corpus_lacks_are_not_unknown():
-    lex = _Lexicon("Het cursusgeld voor 2023 is 287 euro. De opleiding duurt een jaar.")
-    q = Q.resolve_terms(Q.parse_query("Hoe hoog is het cursusgeld in 2023 en hoe lang duurt het?"), lex)
-    assert q.unknown == ()  # 'hoog' and 'lang' are everyday Dutch (wordfreq), not a topic
-    rare = Q.resolve_terms(Q.parse_query("Hoe hoog is het minimumjeugdloon?"), lex)
-    assert rare.unknown == ("minimumjeugdlon",)
-
-
 def test_an_unseen_compound_of_two_corpus_words_counts_half():
-    lex = _Lexicon("Het certificaat geldt voor het hele traject. De student krijgt studiefinanciering.")
+    lex = LexicalIndex.build(["c1"], ["Het certificaat geldt voor het hele traject. De student krijgt "
+                                      "studiefinanciering."])
     assert lex.is_compound("certificaattraject") and not lex.is_compound("erwtensoep")
     hits = [_hit("Ook ontvangt de deelnemer aan een traject geen studiefinanciering.")]
 
@@ -221,12 +139,6 @@ def test_an_unseen_compound_of_two_corpus_words_counts_half():
     rare, qr = _best(lex, hits, "Krijgt een erwtensoep studiefinanciering?")
     assert qc.compounds == ("certificaattraject",) and qr.compounds == () and qr.unknown == ("erwtensoep",)
     assert compound - rare == pytest.approx(0.02, abs=0.015)
-
-
-@pytest.mark.parametrize("question", ["Hoe is de verhouding tussen werken en leren in de bbl?",
-                                      "Welk deel van de studenten werkt?", "What share of students work?"])
-def test_a_ratio_question_wants_a_number(question):
-    assert Q.parse_query(question).kind == "number"
 
 
 @pytest.mark.parametrize("question, kind, unlike, text, answer", [
