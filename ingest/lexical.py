@@ -79,17 +79,17 @@ class LexicalIndex:
         or None. Only for words of 5+ letters, to keep 'weer' from becoming 'werk'."""
         if len(term) < 5 or term[0].isdigit() or not self.ids:
             return None
-        if not hasattr(self, "_vocab_list"):
-            self._vocab_list = [t for t in self._model.vocab_dict if t and not t[0].isdigit()]
         import difflib
 
-        match = difflib.get_close_matches(term, self._vocab_list, n=1, cutoff=0.84)
+        # ties are broken by the term itself (difflib ranks (score, term) pairs), not list order
+        match = difflib.get_close_matches(term, self._vocab(), n=1, cutoff=0.84)
         return match[0] if match else None
 
     _PARTICLES = ("af", "op", "uit", "aan", "in", "mee", "toe", "door", "over", "voor", "na", "bij",
                   "terug", "vast", "weg", "")
 
     def _vocab(self) -> list[str]:
+        """The corpus' word terms (no numbers), sorted: for typo correction and word forms."""
         if not hasattr(self, "_vocab_sorted"):
             self._vocab_sorted = sorted(t for t in self._model.vocab_dict if t and not t[0].isdigit())
         return self._vocab_sorted
