@@ -73,7 +73,7 @@ def test_start_up_line_names_the_address_not_the_passwords(clean_env, tmp_path, 
     import app
     import assistant.factory
 
-    fake = SimpleNamespace(llm_available=False, retriever=SimpleNamespace(search=lambda q: ([], {})))
+    fake = SimpleNamespace(llm_available=False, answer=lambda q, mode: None)
     monkeypatch.setattr(assistant.factory, "build_assistant", lambda settings: fake)
     launched = {}
     monkeypatch.setattr(gr.Blocks, "launch", lambda self, **kw: launched.update(kw))
