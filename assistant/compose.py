@@ -18,7 +18,7 @@ from assistant.cite import MARKER, parse_citations, split_sentences
 from assistant.support import check
 from assistant.types import Answer, AnswerSentence, Citation, Hit
 from ingest.index import doc_year
-from ingest.lexical import analyse
+from ingest.lexical import analyse, term_set
 
 REFUSAL = {"nl": "Dat staat niet in de documenten.", "en": "The documents do not say."}
 _REFUSAL_RE = re.compile(r"staat niet in de documenten|documents do not (say|contain)|"
@@ -36,7 +36,7 @@ def best_quote(sentence: str, passage: str) -> str:
     best, best_score = "", 0.0
     for a, b in split_sentences(passage):
         part = passage[a:b].strip()
-        score = len(words & set(analyse(part))) / (len(words) or 1)
+        score = len(words & term_set(part)) / (len(words) or 1)
         if score > best_score:
             best, best_score = part, score
     return best

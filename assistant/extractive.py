@@ -22,7 +22,7 @@ import numpy as np
 from assistant.query import _YEAR, Query  # the question side: its type, terms and unknown words
 from assistant.types import Hit
 from assistant.units import row_text, sentences_of  # noqa: F401 - sentences_of is part of this module's API
-from ingest.lexical import analyse
+from ingest.lexical import analyse, term_set
 
 _NUMBER = re.compile(r"\d")
 _MONTH = re.compile(r"\b(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
@@ -89,9 +89,9 @@ def score(q: Query, sentence: str, context: str, rank: int, idf, passage: str = 
     x a mild retrieval-rank prior."""
     if not q.terms:
         return 0.0
-    sent_terms = set(analyse(sentence))
-    ctx_terms = set(analyse(context))
-    psg_terms = set(analyse(passage)) if passage else set()
+    sent_terms = term_set(sentence)
+    ctx_terms = term_set(context)
+    psg_terms = term_set(passage) if passage else frozenset()
     total = got = 0.0
     missing = 0
     for t in q.terms:
@@ -182,5 +182,5 @@ def _overlaps(a: Pick, b: Pick) -> bool:
 
 def _near_duplicate(a: str, b: str) -> bool:
     """The same statement in two places (word sets overlap > 80% of the larger one)."""
-    ta, tb = set(analyse(a)), set(analyse(b))
+    ta, tb = term_set(a), term_set(b)
     return bool(ta and tb) and len(ta & tb) / max(len(ta), len(tb)) > 0.8

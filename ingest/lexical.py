@@ -61,6 +61,13 @@ def analyse(text: str) -> list[str]:
     return stems + numbers
 
 
+@lru_cache(maxsize=65536)
+def term_set(text: str) -> frozenset[str]:
+    """set(analyse(text)), cached: the answer path scores the same passage sentences for many
+    questions (analysing them each time was a quarter of an extractive answer's time)."""
+    return frozenset(analyse(text))
+
+
 def stamp_of(ids: list[str]) -> str:
     """A fingerprint of the set of chunk ids the lexical index was built from."""
     return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()
@@ -81,8 +88,12 @@ class LexicalIndex:
             return None
         import difflib
 
-        # ties are broken by the term itself (difflib ranks (score, term) pairs), not list order
-        match = difflib.get_close_matches(term, self._vocab(), n=1, cutoff=0.84)
+        # ties are broken by the term itself (difflib ranks (score, term) pairs), not list order.
+        # ratio = 2*matches/(len a + len b) >= 0.84 needs the shorter word to be >= 0.724 of the
+        # longer one, so only those lengths are compared (same result, ~4x fewer comparisons)
+        n = len(term)
+        pool = [w for k, ws in self._by_length().items() if 0.72 * n <= k <= n / 0.72 for w in ws]
+        match = difflib.get_close_matches(term, pool, n=1, cutoff=0.84)
         return match[0] if match else None
 
     _PARTICLES = ("af", "op", "uit", "aan", "in", "mee", "toe", "door", "over", "voor", "na", "bij",
@@ -93,6 +104,14 @@ class LexicalIndex:
         if not hasattr(self, "_vocab_sorted"):
             self._vocab_sorted = sorted(t for t in self._model.vocab_dict if t and not t[0].isdigit())
         return self._vocab_sorted
+
+    def _by_length(self) -> dict[int, list[str]]:
+        if not hasattr(self, "_vocab_lengths"):
+            lengths: dict[int, list[str]] = {}
+            for w in self._vocab():
+                lengths.setdefault(len(w), []).append(w)
+            self._vocab_lengths = lengths
+        return self._vocab_lengths
 
     def variant(self, term: str) -> str | None:
         """A corpus term that is another form of the same Dutch word, or None: the participle
