@@ -19,6 +19,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import ModelError
+from ingest.batch import Batcher
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -53,6 +54,7 @@ class E5Embeddings(Embeddings):
         self._st: Any = None
         self._query_cache: dict[str, list[float]] = {}
         self._lock = threading.Lock()
+        self._batcher = Batcher(lambda texts: self.encode_queries(texts), max_batch=batch_size)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> E5Embeddings:
@@ -73,7 +75,7 @@ class E5Embeddings(Embeddings):
         # retrieval and sentence selection both need the question's vector: compute it once
         cached = self._query_cache.get(text)
         if cached is None:
-            cached = self.encode_queries([text])[0].tolist()
+            cached = self._batcher(text).tolist()  # concurrent questions share a forward pass
             if len(self._query_cache) > 256:
                 self._query_cache.clear()
             self._query_cache[text] = cached
