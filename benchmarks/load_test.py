@@ -36,10 +36,48 @@ def question_pool(limit: int = 60) -> list[str]:
     return pool[:limit]
 
 
-def connect(url: str, auth: tuple[str, str] | None):
+def connect(url: str, auth: tuple[str, str] | None, kind: str = "gradio"):
+    """A simulated user's connection: gradio_client (what the README shows), or "http": plain
+    httpx against Gradio's REST queue API, a much lighter client (see HttpClient)."""
+    if kind == "http":
+        return HttpClient(url, auth)
     from gradio_client import Client
 
     return Client(url, auth=auth, verbose=False)
+
+
+class HttpClient:
+    """POST /gradio_api/call/<api> then read its event stream, as curl would. The answer goes
+    through the same Gradio queue; what it saves is gradio_client's own CPU (its threads and
+    polling cost the load generator more CPU than the server on a 2-core machine)."""
+
+    # the ask API's optional inputs, in order: history, doc_ids, doc_types, mode, audience
+    DEFAULTS = (None, None, None, None, "professional")
+
+    def __init__(self, url: str, auth: tuple[str, str] | None):
+        import httpx
+
+        self.base = url.rstrip("/")
+        self.http = httpx.Client(timeout=120)
+        if auth:
+            self.http.post(f"{self.base}/login", data={"username": auth[0], "password": auth[1]}).raise_for_status()
+
+    def predict(self, *args, api_name: str):
+        name = api_name.strip("/")
+        data = list(args) + list(self.DEFAULTS[len(args) - 1:])
+        r = self.http.post(f"{self.base}/gradio_api/call/{name}", json={"data": data})
+        r.raise_for_status()
+        event = None
+        with self.http.stream("GET", f"{self.base}/gradio_api/call/{name}/{r.json()['event_id']}") as stream:
+            for line in stream.iter_lines():
+                if line.startswith("event:"):
+                    event = line.split(":", 1)[1].strip()
+                elif line.startswith("data:") and event in ("complete", "error"):
+                    payload = line.split(":", 1)[1].strip()
+                    if event == "error":
+                        raise RuntimeError(f"server error: {payload[:200]}")
+                    return json.loads(payload)[0]
+        raise RuntimeError(f"the event stream ended without a result (last event {event!r})")
 
 
 def ask(client, question: str, *args) -> tuple[dict | None, str | None, float]:
@@ -80,14 +118,14 @@ class Tally:
                 "wall_s": wall, "throughput_per_s": len(lat) / wall if wall else 0.0}
 
 
-def run_users(url: str, users: int, auth, tally: Tally, body) -> float:
+def run_users(url: str, users: int, auth, tally: Tally, body, kind: str = "gradio") -> float:
     """`users` threads each connect, wait until all have, then run body(u, client); returns the
     wall time. A user that cannot connect is counted as one error."""
     start_gate = threading.Barrier(users)
 
     def user(u: int) -> None:
         try:
-            client = connect(url, auth)
+            client = connect(url, auth, kind)
         except Exception as exc:  # noqa: BLE001 - counted, reported
             tally.add(None, f"connect: {exc}", 0.0, f"user {u}")
             start_gate.wait()
@@ -104,7 +142,7 @@ def run_users(url: str, users: int, auth, tally: Tally, body) -> float:
     return time.perf_counter() - t0
 
 
-def run(url: str, users: int, per_user: int, auth: tuple[str, str] | None) -> dict:
+def run(url: str, users: int, per_user: int, auth: tuple[str, str] | None, kind: str = "gradio") -> dict:
     pool = question_pool()
     tally = Tally()
 
@@ -113,8 +151,8 @@ def run(url: str, users: int, per_user: int, auth: tuple[str, str] | None) -> di
             out, err, dt = ask(client, pool[(u * per_user + i) % len(pool)])
             tally.add(out, err, dt, f"user {u} q{i}")
 
-    wall = run_users(url, users, auth, tally, body)
-    return {"users": users, "questions_per_user": per_user, **tally.summary(wall)}
+    wall = run_users(url, users, auth, tally, body, kind)
+    return {"users": users, "questions_per_user": per_user, "client": kind, **tally.summary(wall)}
 
 
 def print_summary(r: dict) -> None:
@@ -135,13 +173,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--users", type=int, default=20)
     ap.add_argument("--questions", type=int, default=5, help="questions per user")
     ap.add_argument("--auth", help="user:password when sign-in is on")
+    ap.add_argument("--client", choices=("gradio", "http"), default="gradio",
+                    help="gradio_client (default) or plain HTTP against the same queue API (lighter)")
     ap.add_argument("--json", action="store_true", help="print the result as JSON")
     args = ap.parse_args(argv)
-    r = run(args.url, args.users, args.questions, parse_auth(args.auth))
+    r = run(args.url, args.users, args.questions, parse_auth(args.auth), args.client)
     if args.json:
         print(json.dumps(r, indent=2))
     else:
-        print(f"{r['users']} users x {r['questions_per_user']} questions = {r['requests']} requests in "
+        print(f"{r['users']} users x {r['questions_per_user']} questions = {r['requests']} requests "
+              f"({r['client']} client) in "
               f"{r['wall_s']:.1f} s ({r['throughput_per_s']:.2f}/s)")
         print_summary(r)
     return 1 if r["errors"] else 0

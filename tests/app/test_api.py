@@ -44,3 +44,20 @@ def test_too_long_question_gets_a_dutch_message(client, page_server):
     _, settings, _ = page_server
     with pytest.raises(AppError, match="het maximum is"):
         client.predict("x" * (settings.max_question_chars + 1), api_name="/ask")
+
+
+def test_the_load_tests_plain_http_client_gets_the_same_answer(client, page_server):
+    """benchmarks/load_test.py --client http: the REST queue API gives what gradio_client gives,
+    and a server error is raised, not counted as an answer."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from load_test import HttpClient
+
+    url, settings, _ = page_server
+    http = HttpClient(url, None)
+    plain = http.predict(QUESTION, api_name="/ask")
+    assert plain["answer"] == client.predict(QUESTION, api_name="/ask")["answer"] and "610" in plain["answer"]
+    with pytest.raises(RuntimeError, match="server error"):
+        http.predict("x" * (settings.max_question_chars + 1), api_name="/ask")

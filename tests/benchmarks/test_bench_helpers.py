@@ -91,7 +91,7 @@ class FakeClient:
 
 def test_soak_compares_every_answer_with_the_single_user_one(monkeypatch):
     FakeClient.calls = {}
-    monkeypatch.setattr(load_test, "connect", lambda url, auth: FakeClient())
+    monkeypatch.setattr(load_test, "connect", lambda url, auth, kind="gradio": FakeClient())
     questions = [{"id": f"q{i}", "question": f"q{i}"} for i in (1, 2, 3)]
     ref, unstable, errors = soak.reference(FakeClient(), questions, runs=2)
     assert not unstable and not errors and set(ref) == {"q1", "q2", "q3"}
