@@ -22,18 +22,23 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 fi
 # The browser tests (tests/app/test_browser.py) drive Debian's chromium through Playwright; no
 # browser is downloaded (`playwright install` is never run). Install it when missing and we can;
-# otherwise say how (the browser tests skip themselves without /usr/bin/chromium).
-if [ ! -x /usr/bin/chromium ]; then
+# otherwise say how (the browser tests skip themselves without /usr/bin/chromium, and fail under
+# .ci/run). fonts-noto-color-emoji: the page's buttons use emoji, drawn as boxes without it.
+need=""
+[ -x /usr/bin/chromium ] || need="chromium"
+[ -d /usr/share/fonts/truetype/noto ] || need="$need fonts-noto-color-emoji"
+if [ -n "$need" ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
-    echo "setup: /usr/bin/chromium is missing and there is no apt-get; the browser tests will be skipped" >&2
+    echo "setup: missing $need and there is no apt-get; without chromium the browser tests are skipped" >&2
   elif [ "$(id -u)" -eq 0 ] || sudo -n true 2>/dev/null; then
     SUDO=$([ "$(id -u)" -eq 0 ] || echo "sudo -n")
-    echo "setup: installing chromium for the browser tests"
-    $SUDO apt-get install -y -q chromium >/dev/null 2>&1 \
-      || { $SUDO apt-get update -q >/dev/null 2>&1 && $SUDO apt-get install -y -q chromium >/dev/null 2>&1; } \
-      || echo "setup: could not install chromium; the browser tests will be skipped" >&2
+    echo "setup: installing $need for the browser tests"
+    # shellcheck disable=SC2086 # $need is a word list
+    $SUDO apt-get install -y -q $need >/dev/null 2>&1 \
+      || { $SUDO apt-get update -q >/dev/null 2>&1 && $SUDO apt-get install -y -q $need >/dev/null 2>&1; } \
+      || echo "setup: could not install $need; without chromium the browser tests are skipped" >&2
   else
-    echo "setup: /usr/bin/chromium is missing; run 'sudo apt-get install -y chromium' to enable the" \
-         "browser tests (they are skipped without it)" >&2
+    echo "setup: run 'sudo apt-get install -y $need' to enable the browser tests" \
+         "(skipped without chromium)" >&2
   fi
 fi

@@ -4,6 +4,7 @@ assistant and the fixture corpus. Screenshots go to test-artifacts/screenshots/.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -33,6 +34,9 @@ def server(tmp_path_factory, real_embedder):
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
+        if os.environ.get("MBO_REQUIRE_BROWSER"):  # set by .ci/run: CI must not skip the page tests
+            pytest.fail(f"{CHROMIUM} is missing and MBO_REQUIRE_BROWSER is set; install it with "
+                        "`apt-get install -y chromium` (scripts/setup.sh does when it can)")
         pytest.skip(f"{CHROMIUM} is missing; install it with `apt-get install -y chromium` (see scripts/setup.sh)")
     from playwright.sync_api import sync_playwright
 
