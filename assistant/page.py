@@ -108,7 +108,15 @@ def highlight(passage: str, quote: str) -> str:
         out.append(f"<mark>{html.escape(passage[a:b])}</mark>")
         pos = b
     out.append(html.escape(passage[pos:]))
-    return "".join(out).replace("\n", "<br>")
+    return _lines("".join(out))
+
+
+_ATX_HTML = re.compile(r"(^|<br>)#{1,6} ([^<]*)")
+
+
+def _lines(escaped: str) -> str:
+    """Escaped text -> HTML lines; a Markdown heading line ("## Bekostiging") shows as bold text."""
+    return _ATX_HTML.sub(r"\1<strong>\2</strong>", escaped.replace("\n", "<br>"))
 
 
 def meta_line(c: Citation) -> str:
@@ -129,8 +137,8 @@ def citation_html(c: Citation, turn: int, context: Context | None = None) -> str
             before, after = context(ch)
         except Exception:  # noqa: BLE001 - surrounding text is a convenience, never an error
             before, after = [], []
-        prev = "".join(f'<p class="omgeving">{html.escape(x.text)}</p>' for x in before)
-        nxt = "".join(f'<p class="omgeving">{html.escape(x.text)}</p>' for x in after)
+        prev = "".join(f'<p class="omgeving">{_lines(html.escape(x.text))}</p>' for x in before)
+        nxt = "".join(f'<p class="omgeving">{_lines(html.escape(x.text))}</p>' for x in after)
         alone = "" if before or after else '<p class="omgeving">(Deze passage is de hele tekst van het document.)</p>'
         more = (f'<details class="context"><summary>Lees de tekst eromheen</summary>{prev}'
                 f'<p class="geciteerd">{highlight(ch.text, c.quote)}</p>{nxt}{alone}</details>')

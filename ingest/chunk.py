@@ -19,6 +19,7 @@ from assistant.types import Chunk, CleanDoc
 
 # "2. Beroepsgerichte opleiding", "5.2 Levensonderhoud", "Bijlage 1: Investeringen ..."
 _NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})*)\.?\s+(?P<title>\S.*)$")
+_ATX = re.compile(r"^(#{1,6})\s+(\S.*?)\s*#*$")  # a Markdown heading: "## Bekostiging"
 _ANNEX = re.compile(r"^(Bijlage|Hoofdstuk|Deel)\s+\d+\b", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[•\-\*–·▪◦●]|\(?[a-z]\)|\(?\d{1,2}\))\s+")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -56,6 +57,9 @@ def _is_table_head(line: str) -> bool:
 
 def _heading_level(line: str) -> int:
     """0 when the line is not a heading; otherwise its level (1 = top)."""
+    atx = _ATX.match(line)
+    if atx:
+        return len(atx.group(1))
     if len(line) > 90 or line.endswith((".", ",", ";")) or _BULLET.match(line):
         return 0
     if _ANNEX.match(line):
@@ -184,7 +188,8 @@ def chunk(doc: CleanDoc, size: int = 900, min_size: int = 200) -> list[Chunk]:
             flush()
             while path and path[-1][0] >= block.level:
                 path.pop()
-            path.append((block.level, block.text))
+            atx = _ATX.match(block.text)
+            path.append((block.level, atx.group(2) if atx else block.text))
             buf = [block]
             table_head = None
             continue

@@ -87,3 +87,8 @@ def test_dutch_messages_for_bad_input():
     assert "Probeer het later opnieuw" in dutch_error(StoreError("index locked"))
     assert too_long("x" * 2001, 2000) == ("Uw vraag is 2001 tekens lang; het maximum is 2000. "
                                           "Maak de vraag korter en probeer het opnieuw.")
+
+
+def test_markdown_heading_lines_show_as_bold_text_not_hashes():
+    out = highlight("## Bekostiging\nDe werkgever betaalt het loon.", "De werkgever betaalt het loon.")
+    assert out == "<strong>Bekostiging</strong><br><mark>De werkgever betaalt het loon.</mark>"

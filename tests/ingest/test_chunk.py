@@ -102,3 +102,12 @@ def test_short_lines_after_a_colon_are_list_items_not_headings():
     assert "WW\nWAO\nWajong" in uwv.text and uwv.section == "7.2 UWV"  # "WW" did not start a section
     start = next(c for c in chunks if "Een startkwalificatie" in c.text)
     assert start.section.endswith("Startkwalificatie")  # a heading after a paragraph still is one
+
+
+def test_markdown_headings_are_sections_with_their_level_and_without_the_hashes():
+    text = ("# Beroepsbegeleidende leerweg\n\nIn de bbl werkt de student vier dagen per week bij een leerbedrijf.\n\n"
+            "## Bekostiging\n\nDe werkgever betaalt het loon.\n\n"
+            "# Entree\n\nDe entreeopleiding is er voor mensen vanaf 16 jaar.")
+    chunks = chunk(_doc(text), size=100, min_size=10)
+    assert [c.section for c in chunks] == ["Beroepsbegeleidende leerweg", "Beroepsbegeleidende leerweg > Bekostiging",
+                                           "Entree"]
