@@ -23,9 +23,17 @@ def _pairs(text: str, where: Callable[[int], str], sep: str) -> dict[str, str]:
         if not item or item.startswith("#"):
             continue
         name, colon, password = item.partition(":")
-        if not colon or not name.strip() or not password:
-            raise ConfigError(f"{where(i)}: expected 'user:password' (the entry starting with "
-                              f"{name.strip()[:20]!r}); fix it or remove it")
+        # the message never quotes the entry: without a ':' it may be all password
+        if not colon:
+            problem = "has no ':' between user name and password"
+        elif not name.strip():
+            problem = "has an empty user name"
+        elif not password:
+            problem = f"has an empty password for user {name.strip()!r}"
+        else:
+            problem = ""
+        if problem:
+            raise ConfigError(f"{where(i)} {problem}; write it as 'user:password', or remove it")
         users[name.strip()] = password
     return users
 

@@ -23,8 +23,14 @@ def test_users_from_env_string_and_file(tmp_path):
 def test_bad_entry_names_the_place_not_the_password(tmp_path):
     f = tmp_path / "users.txt"
     f.write_text("ok:pw\nzonderwachtwoord\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"users.txt:2: expected 'user:password'"):
+    with pytest.raises(ConfigError, match=r"users.txt:2 has no ':' between user name and password"):
         load_users(Settings(data_dir=tmp_path, auth_file=f))
+    # a ';' typed for ':' leaves the whole entry, password included, without a colon
+    with pytest.raises(ConfigError) as err:
+        load_users(Settings(data_dir=tmp_path, users="beheer;Geheim-1"))
+    assert "Geheim" not in str(err.value) and "MBO_USERS entry 1 has no ':'" in str(err.value)
+    with pytest.raises(ConfigError, match="empty password for user 'lezer'"):
+        load_users(Settings(data_dir=tmp_path, users="lezer:"))
     with pytest.raises(ConfigError) as err:
         load_users(Settings(data_dir=tmp_path, users="a:supersecret,b"))
     assert "supersecret" not in str(err.value) and "MBO_USERS entry 2" in str(err.value)
