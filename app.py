@@ -22,7 +22,7 @@ from assistant.errors import MboError
 from assistant.feedback import FeedbackStore, settings_summary
 from assistant.page import answer_html, partial_html, sources_html, stream_pieces
 from assistant.types import Filters
-from assistant.ui import CSS, EXAMPLES, HEAD, PLACEHOLDER, dutch_error, too_long
+from assistant.ui import CSS, EXAMPLES, HEAD, PLACEHOLDER, dutch_error, thanks, too_long
 
 ANSWER_WORKERS = 8  # answers computed at once (the rest wait in the queue); 4 gave p95 2.2 s with 20 users, see MEASUREMENTS.md
 
@@ -98,7 +98,7 @@ def build_app(settings, assistant=None) -> gr.Blocks:
             return
         chat.append({"role": "user", "content": html.escape(q)})
         if len(q) > limit:
-            chat.append({"role": "assistant", "content": f'<div class="antwoord fout"><p>⚠️ {too_long(q, limit)}</p></div>'})
+            chat.append({"role": "assistant", "content": f'<div class="antwoord fout"><p>⚠️ {too_long(q, limit, audience)}</p></div>'})
             yield chat, question, convo, turns, gr.skip(), ""
             return
         chat.append({"role": "assistant", "content": partial_html("")})
@@ -141,7 +141,7 @@ def build_app(settings, assistant=None) -> gr.Blocks:
         if not turns:
             return turns, "Er is nog geen antwoord om te beoordelen."
         turns = save(turns, turns[-1], rating, comment)
-        return turns, "Bedankt! Uw feedback is opgeslagen." + (" (met toelichting)" if comment else "")
+        return turns, thanks(turns[-1]["audience"], bool(comment))
 
     def like(turns, comment, data: gr.LikeData):
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
@@ -149,7 +149,7 @@ def build_app(settings, assistant=None) -> gr.Blocks:
         if t is None:
             return turns, gr.skip()
         rating = None if data.liked is None else (1 if data.liked is True or data.liked == "Like" else -1)
-        return save(turns, t, rating, comment), "Bedankt! Uw feedback is opgeslagen."
+        return save(turns, t, rating, comment), thanks(t["audience"], bool(comment))
 
     def switch_audience(audience):
         return [gr.update(value=q) for q in EXAMPLES[audience]] + [gr.update(placeholder=PLACEHOLDER[audience])]

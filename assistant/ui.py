@@ -61,9 +61,18 @@ document.addEventListener('click', function (ev) {
 </script>"""
 
 
-def too_long(question: str, limit: int) -> str:
-    return (f"Uw vraag is {len(question)} tekens lang; het maximum is {limit}. "
+# the page's own sentences in the audience's form of address (professional: u, student: je)
+_YOUR = {"professional": "Uw", "student": "Je"}
+
+
+def too_long(question: str, limit: int, audience: str = "professional") -> str:
+    return (f"{_YOUR.get(audience, 'Uw')} vraag is {len(question)} tekens lang; het maximum is {limit}. "
             "Maak de vraag korter en probeer het opnieuw.")
+
+
+def thanks(audience: str = "professional", comment: bool = False) -> str:
+    return (f"Bedankt! {_YOUR.get(audience, 'Uw')} feedback is opgeslagen."
+            + (" (met toelichting)" if comment else ""))
 
 
 _INPUT_NL = (("control characters", "De vraag bevat stuurtekens; typ gewone tekst."),

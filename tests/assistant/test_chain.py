@@ -210,3 +210,20 @@ def test_llm_sentence_without_marker_gets_a_verified_citation(tmp_path, lexical_
     chat = FakeChat("De kandidaat volgt minimaal 610 uur beroepspraktijkvorming per jaar.")
     ans = _assistant(tmp_path, chat=lambda: chat).answer("Hoeveel uur bpv in de bbl?", mode="llm")
     assert ans.answered and ans.text.endswith("[1]") and "610" in ans.citations[0].hit.chunk.text
+
+
+def test_llm_prompt_follows_the_audience(tmp_path, lexical_only):
+    """The audience switch picks the prompt's form of address: 'u' for professionals, 'je' for students."""
+    from langchain_core.runnables import RunnableLambda
+
+    seen = []
+
+    def chat():
+        return RunnableLambda(lambda prompt: seen.append(prompt.to_string() if hasattr(prompt, "to_string")
+                                                         else str(prompt)) or "De bbl-student volgt 610 uur [1].")
+    a = _assistant(tmp_path, chat=chat, llm_gate=False)
+    for audience in ("professional", "student"):
+        a.answer("Hoeveel uur beroepspraktijkvorming volgt een bbl-student?", mode="llm", audience=audience)
+    assert len(seen) == 2
+    assert "met 'u'" in seen[0] and "met 'je'" not in seen[0]
+    assert "met 'je'" in seen[1] and "met 'u'" not in seen[1]

@@ -79,7 +79,7 @@ def test_stream_pieces_grow_sentence_by_sentence():
 def test_dutch_messages_for_bad_input():
     from assistant.chain import check_question
     from assistant.errors import InputError, StoreError
-    from assistant.ui import dutch_error, too_long
+    from assistant.ui import dutch_error, thanks, too_long
 
     with pytest.raises(InputError) as err:
         check_question("wat\x07is dit")
@@ -87,6 +87,10 @@ def test_dutch_messages_for_bad_input():
     assert "Probeer het later opnieuw" in dutch_error(StoreError("index locked"))
     assert too_long("x" * 2001, 2000) == ("Uw vraag is 2001 tekens lang; het maximum is 2000. "
                                           "Maak de vraag korter en probeer het opnieuw.")
+    # the page's own sentences follow the audience switch: u for professionals, je for students
+    assert too_long("x" * 2001, 2000, "student").startswith("Je vraag is 2001 tekens lang")
+    assert thanks("professional") == "Bedankt! Uw feedback is opgeslagen."
+    assert thanks("student", comment=True) == "Bedankt! Je feedback is opgeslagen. (met toelichting)"
 
 
 def test_markdown_heading_lines_show_as_bold_text_not_hashes():
