@@ -60,11 +60,26 @@ def date_note(cited: Sequence[Hit], lang: str, today: dt.date, years: int) -> st
     return f"Let op: dit komt uit een document uit {when} {marks}; controleer of het nog actueel is."
 
 
-def pointers(hits: Sequence[Hit], lang: str) -> str:
-    """For a refusal: websites the closest passages name (no facts, only where to look)."""
-    for n, hit in enumerate(hits[:3], start=1):
-        sites = list(dict.fromkeys(m.group(0).rstrip(".,") for m in _SITE.finditer(hit.chunk.text)))
+def pointers(hits: Sequence[Hit], lang: str, question: str = "") -> str:
+    """For a refusal: websites the closest passages name (no facts, only where to look): an
+    address in a sentence that shares a specific word with the question (outside the address),
+    else the links listed with a passage that shares one. An unrelated question ("Wie won het
+    WK voetbal?") shares none and gets no pointer."""
+    from assistant.extractive import _GENERIC  # generic corpus words (mbo, student, opleiding …)
+
+    want = {t for t in term_set(question) if not t[0].isdigit()} - _GENERIC
+    for hit in hits[:3] if want else ():
+        text, sites = hit.chunk.text, []
+        for a, b in split_sentences(text):
+            sentence = text[a:b]
+            found = [m.group(0).rstrip(".,") for m in _SITE.finditer(sentence)]
+            if found and want & term_set(_SITE.sub(" ", sentence)):
+                sites += found
+        if not sites and hit.chunk.links and want & term_set(_SITE.sub(" ", text)):
+            sites = [u.rstrip(".,") for u in hit.chunk.links]
         if sites:
+            # addresses whose words match the question first ("…/hoogte-lesgeld-en-cursusgeld-mbo")
+            sites = sorted(dict.fromkeys(sites), key=lambda u: -len(want & term_set(re.sub(r"[/._-]", " ", u))))
             shown = ", ".join(sites[:2])
             if lang == "en":
                 return f"The closest document ({hit.meta.title}) refers to {shown}."
@@ -75,7 +90,7 @@ def pointers(hits: Sequence[Hit], lang: str) -> str:
 def refusal(question: str, lang: str, mode: str, hits: Sequence[Hit], standalone: str = "",
             notes: tuple[str, ...] = (), sentences: tuple[AnswerSentence, ...] = ()) -> Answer:
     text = REFUSAL[lang]
-    hint = pointers(hits, lang)
+    hint = pointers(hits, lang, standalone or question)
     return Answer(question=question, text=f"{text} {hint}".strip(), answered=False, mode=mode,
                   sentences=sentences, standalone=standalone or question, notes=notes)
 

@@ -57,6 +57,7 @@ class CleanDoc:
     page_starts: tuple[tuple[int, int], ...] = ()
     footnotes: tuple[str, ...] = ()  # footnote lines, separated from the body text
     urls: tuple[str, ...] = ()  # bare URL lines, kept as metadata rather than body text
+    url_at: tuple[tuple[int, str], ...] = ()  # (offset in text where the URL line stood, URL)
 
     def page_at(self, offset: int) -> int | None:
         page = None
@@ -79,6 +80,7 @@ class Chunk:
     start: int = 0
     end: int = 0
     kind: str = "text"  # "text" | "list" | "table" | "footnotes"
+    links: tuple[str, ...] = ()  # bare URL lines that stood in or right after this passage
 
 
 @dataclass(frozen=True)

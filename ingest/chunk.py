@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.types import Chunk, CleanDoc
 
@@ -217,7 +217,22 @@ def chunk(doc: CleanDoc, size: int = 900, min_size: int = 200) -> list[Chunk]:
                 flush()
             buf.append(piece)
     flush()
-    return _merge_small(out, size, min_size, doc)
+    return _with_links(_merge_small(out, size, min_size, doc), doc)
+
+
+def _with_links(chunks: list[Chunk], doc: CleanDoc) -> list[Chunk]:
+    """Give each chunk the bare URL lines that stood in it or right after it (a URL line after a
+    heading goes to the chunk that follows). Links are metadata: not in the text or the id."""
+    if not doc.url_at or not chunks:
+        return chunks
+    links: dict[int, list[str]] = {}
+    for off, url in doc.url_at:
+        i = next((i for i, c in enumerate(chunks) if c.start < off <= c.end), None)
+        if i is None:
+            i = next((i for i, c in enumerate(chunks) if c.start >= off), len(chunks) - 1)
+        if url not in links.setdefault(i, []):
+            links[i].append(url)
+    return [replace(c, links=tuple(links[i])) if i in links else c for i, c in enumerate(chunks)]
 
 
 def _merge_small(chunks: list[Chunk], size: int, min_size: int, doc: CleanDoc) -> list[Chunk]:

@@ -302,8 +302,12 @@ def clean(doc: LoadedDoc) -> CleanDoc:
     lines = _raw_lines(doc)
     footers = _running_headers(lines, is_pdf)
     urls = []
-    for ln in lines:
+    for i, ln in enumerate(lines):
         if ln.kind == "body" and _URL.match(ln.text):
+            before = lines[i - 1] if i else None
+            if (before is not None and before.kind == "body" and not _URL.match(before.text)
+                    and not re.search(r"[.!?)]$", before.text)):
+                continue  # "… zijn te vinden op\nhttps://…": the address ends a sentence; it stays
             ln.kind = "url"
             urls.append(ln.text)
     notes, note_ends = _footnotes(lines)
@@ -322,8 +326,27 @@ def clean(doc: LoadedDoc) -> CleanDoc:
                 page_starts.append((pos, page))
             parts.append(sep + text)
             pos += len(text)
+    url_at = _url_offsets(lines, "".join(parts))
     footnotes = tuple(f"({n}) {text}" for n, text in notes)
     if footnotes:
         parts.append("\n\nVoetnoten\n\n" + "\n".join(footnotes))
     return CleanDoc(meta=doc.meta, text="".join(parts) + "\n", page_starts=tuple(page_starts),
-                    footnotes=footnotes, urls=tuple(dict.fromkeys(urls)))
+                    footnotes=footnotes, urls=tuple(dict.fromkeys(urls)), url_at=url_at)
+
+
+def _url_offsets(lines: list[_Line], body: str) -> tuple[tuple[int, str], ...]:
+    """Where each bare URL line stood in the cleaned body: the end of the body line before it,
+    found by that line's last words (re-flow joins lines, so raw positions do not carry over).
+    A URL whose anchor cannot be found gets the previous URL's offset."""
+    out: list[tuple[int, str]] = []
+    pos, prev = 0, ""
+    for ln in lines:
+        if ln.kind == "body":
+            prev = ln.text
+        elif ln.kind == "url":
+            anchor, prev = prev.rstrip("-").strip()[-25:], ""  # URLs in a row share one anchor
+            found = body.find(anchor, pos) if anchor else -1
+            if found >= 0:
+                pos = found + len(anchor)
+            out.append((pos, ln.text))
+    return tuple(out)

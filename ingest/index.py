@@ -63,6 +63,7 @@ def to_metadata(chunk: Chunk, meta: DocMeta, root: str = "") -> dict:
         doc_id=chunk.doc_id, section=chunk.section, page=chunk.page if chunk.page is not None else -1,
         start=chunk.start, end=chunk.end, kind=chunk.kind, year=doc_year(meta),
         identifiers=json.dumps(list(meta.identifiers), ensure_ascii=False), root=root,
+        links="\n".join(chunk.links),
         embed_sha=hashlib.sha256(embed_text(chunk, meta).encode()).hexdigest()[:16],
     )
     return md
@@ -71,7 +72,8 @@ def to_metadata(chunk: Chunk, meta: DocMeta, root: str = "") -> dict:
 def from_metadata(chunk_id: str, text: str, md: dict) -> tuple[Chunk, DocMeta]:
     page = int(md.get("page", -1))
     chunk = Chunk(chunk_id, md["doc_id"], text, md.get("section", ""), page if page >= 0 else None,
-                  int(md.get("start", 0)), int(md.get("end", 0)), md.get("kind", "text"))
+                  int(md.get("start", 0)), int(md.get("end", 0)), md.get("kind", "text"),
+                  tuple(x for x in (md.get("links") or "").split("\n") if x))
     meta = DocMeta(doc_id=md["doc_id"], identifiers=tuple(json.loads(md.get("identifiers") or "[]")),
                    **{k: md.get(k, "") for k in _META_KEYS})
     return chunk, meta

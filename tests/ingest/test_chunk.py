@@ -111,3 +111,16 @@ def test_markdown_headings_are_sections_with_their_level_and_without_the_hashes(
     chunks = chunk(_doc(text), size=100, min_size=10)
     assert [c.section for c in chunks] == ["Beroepsbegeleidende leerweg", "Beroepsbegeleidende leerweg > Bekostiging",
                                            "Entree"]
+
+
+def test_url_lines_become_links_of_the_passage_they_stood_after_not_text_or_id():
+    text = ("Cursusgeld\n\nEen deelnemer aan een bbl-opleiding betaalt cursusgeld.\n\n"
+            "Erkenning\n\nBedrijven vragen erkenning aan bij SBB.")
+    after_fee = text.index("cursusgeld.") + len("cursusgeld.")
+    after_sbb = len(text)
+    doc = CleanDoc(DocMeta(doc_id="d1", title="Test"), text,
+                   url_at=((after_fee, "https://www.rijksoverheid.nl/cursusgeld"), (after_sbb, "https://www.s-bb.nl/")))
+    fee, sbb = chunk(doc, size=100, min_size=10)
+    assert fee.links == ("https://www.rijksoverheid.nl/cursusgeld",) and sbb.links == ("https://www.s-bb.nl/",)
+    assert "https" not in fee.text + sbb.text
+    assert [c.chunk_id for c in chunk(CleanDoc(doc.meta, text), size=100, min_size=10)] == [fee.chunk_id, sbb.chunk_id]
