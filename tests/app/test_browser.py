@@ -3,12 +3,15 @@ assistant and the fixture corpus. Screenshots go to test-artifacts/screenshots/.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from assistant.settings import REPO_ROOT
 from served import fixture_settings, serve
@@ -18,6 +21,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 QUESTION = "Hoeveel uur beroepspraktijkvorming volgt een bbl-student per jaar?"
+# its extractive answer has three sentences (loon [1], cursusgeld [1], four days at work [2]),
+# so the page shows two growing partial answers before the final one
+STREAMED = "Wie betaalt het loon en het cursusgeld in de bbl?"
 PDF_FACT = ("Elke mbo-school in de proefregeling Zonnedaken krijgt een eenmalige bijdrage van 4321 euro "
             "voor zonnepanelen op het schoolgebouw.")
 TIMEOUT = 90_000
@@ -68,23 +74,32 @@ def page(browser, server):
     p.close()
 
 
+def words(text):
+    return " ".join(text.split())
+
+
 def ask(page, question):
-    """Type a question, send it, wait for the final answer; True when a partial answer was seen."""
+    """Type a question, send it, wait for the final answer. Returns the texts the answer showed
+    while it was being produced (each change of the `.antwoord.bezig` message, recorded by a
+    MutationObserver, without the trailing cursor ▍; the empty placeholder is left out)."""
     n = page.locator("#gesprek .antwoord:not(.bezig)").count()
-    page.evaluate("""() => { window.__partial = false;
+    page.evaluate("""() => { window.__partials = [];
         window.__obs && window.__obs.disconnect();
         window.__obs = new MutationObserver(() => {
-            if (document.querySelector('#gesprek .antwoord.bezig')) window.__partial = true; });
-        window.__obs.observe(document.body, {childList: true, subtree: true}); }""")
+            const el = document.querySelector('#gesprek .antwoord.bezig');
+            const seen = window.__partials;
+            if (el && seen[seen.length - 1] !== el.innerText) seen.push(el.innerText); });
+        window.__obs.observe(document.body, {childList: true, subtree: true, characterData: true}); }""")
     page.locator("#vraag textarea").fill(question)
     page.locator("#verstuur").click()
     page.wait_for_function(f"document.querySelectorAll('#gesprek .antwoord:not(.bezig)').length > {n}")
     page.wait_for_function("!document.querySelector('#gesprek .antwoord.bezig')")
-    return page.evaluate("window.__partial")
+    partials = [words(t.rstrip().removesuffix("▍")) for t in page.evaluate("window.__partials")]
+    return [t for t in partials if t]
 
 
-def test_streamed_answer_with_citation_and_highlighted_source(page):
-    assert ask(page, QUESTION), "no partial (streaming) answer was shown before the final one"
+def test_answer_with_citation_that_opens_the_highlighted_source(page):
+    ask(page, QUESTION)
     answer = page.locator("#gesprek .antwoord").last
     assert "610" in answer.inner_text() and "[1]" in answer.inner_text()
     page.screenshot(path=str(SHOTS / "01-antwoord.png"), full_page=True)
@@ -93,14 +108,24 @@ def test_streamed_answer_with_citation_and_highlighted_source(page):
     assert "beroepsbegeleidende leerweg" in term.get_attribute("title")
     term.click()
     page.wait_for_function("document.getElementById('begrip-bbl').open === true")
-    answer.locator("a.cite", has_text="[1]").first.click()
-    source = page.locator("#bronnen section.bron").first
-    source.wait_for()
+    # the sources panel is filled with the answer; fold it shut so that only the click can
+    # bring the cited passage back into view
+    cite = answer.locator("a.cite", has_text="[1]").first
+    source = page.locator("#bronnen " + cite.get_attribute("href"))
     assert source.get_attribute("id").endswith("-1")
-    assert "610 uur" in source.locator("mark").first.inner_text()
+    page.evaluate("document.querySelector('#bronnen details.beurt').open = false")
+    expect(source).to_be_hidden()
+    expect(source).not_to_have_class(re.compile(r"\bflash\b"))
+    cite.click()
+    expect(source).to_have_class(re.compile(r"\bflash\b"), timeout=1500)  # the script removes it after 1.6 s
+    expect(source).to_be_in_viewport(ratio=1)
+    assert page.evaluate("document.querySelector('#bronnen details.beurt').open")
+    mark = source.locator("mark").first
+    expect(mark).to_be_in_viewport(ratio=1)
+    assert "610 uur" in mark.inner_text()
     assert "Fixture: de bbl" in source.locator("h4").inner_text()
     meta = source.locator(".meta").inner_text()
-    assert "Werkwijzer" in meta and "2023-01-15" in meta
+    assert meta == "Werkwijzer · 2023-01-15 · § Beroepsbegeleidende leerweg"  # type, date, section (# heading)
     source.locator("details.context summary").click()
     context = source.locator("details.context").inner_text()
     assert "De werkgever betaalt het loon." in context  # the next chunk of the document
@@ -114,12 +139,46 @@ def test_feedback_is_stored_in_sqlite(page, server):
     page.locator("#feedback-status", has_text="opgeslagen").wait_for()
     page.screenshot(path=str(SHOTS / "03-feedback.png"), full_page=True)
     with sqlite3.connect(settings.feedback_path) as db:
-        rows = db.execute("SELECT question, rating, comment, citations, mode, audience FROM feedback").fetchall()
+        rows = db.execute("SELECT question, rating, comment, citations, mode, audience, history, settings, "
+                          "created FROM feedback").fetchall()
     assert len(rows) == 1
-    question, rating, comment, citations, mode, audience = rows[0]
+    question, rating, comment, citations, mode, audience, history, stored_settings, created = rows[0]
     assert question == QUESTION and rating == -1 and mode == "extractive" and audience == "professional"
     assert comment == "Graag ook de bol noemen; mail me op [E-MAIL]"
     assert json.loads(citations)[0]["doc_id"] == "fixture-bbl"
+    assert json.loads(history) == []  # the first question of the conversation
+    stored_settings = json.loads(stored_settings)
+    assert stored_settings["chunk_size"] == 200 and stored_settings["answer_mode"] == settings.answer_mode
+    assert stored_settings["embed_model"] == settings.embed_model
+    age = dt.datetime.now(dt.timezone.utc) - dt.datetime.fromisoformat(created)
+    assert dt.timedelta(0) <= age < dt.timedelta(minutes=5)
+
+
+def test_answer_text_grows_while_it_is_produced(page):
+    partials = ask(page, STREAMED)  # a second question in the same conversation
+    final = words(page.locator("#gesprek .antwoord").last.locator("p").first.inner_text())
+    assert final.startswith("De werkgever betaalt het loon. [1]") and final.count("[1]") == 2 and "[2]" in final
+    assert partials, "no partial answer text was shown before the final answer"
+    for partial in partials:
+        assert final.startswith(partial) and len(partial) < len(final), (partial, final)
+
+
+def test_thumbs_under_an_answer_are_stored_with_its_question(page, server):
+    _, settings = server
+    page.locator("#toelichting textarea").fill("")
+    answers = page.locator("#gesprek .message-row.bot-row")
+    assert answers.count() == 2 and "cursusgeld" in answers.nth(1).inner_text()  # the streamed answer
+    below_second = page.locator("#gesprek .message-row.bot-row + .message-buttons").nth(1)
+    below_second.get_by_role("button", name="Vind ik leuk", exact=True).click()  # nl-NL label of "Like"
+    page.locator("#feedback-status", has_text="opgeslagen").wait_for()
+    page.screenshot(path=str(SHOTS / "09-duim-bij-antwoord.png"), full_page=True)
+    with sqlite3.connect(settings.feedback_path) as db:
+        rows = db.execute("SELECT question, rating, history, answer FROM feedback ORDER BY id").fetchall()
+    assert [(q, r) for q, r, _, _ in rows] == [(QUESTION, -1), (STREAMED, 1)]
+    _, _, history, stored_answer = rows[1]
+    assert [role for role, _ in json.loads(history)] == ["user", "assistant"]
+    assert json.loads(history)[0][1] == QUESTION and "610" in json.loads(history)[1][1]
+    assert stored_answer.startswith("De werkgever betaalt het loon.")
 
 
 def test_audience_switch_changes_example_questions(page):
