@@ -23,8 +23,9 @@ def fixture_settings(tmp_path, **extra) -> Settings:
 
 
 @contextmanager
-def serve(settings: Settings, embedder):
-    """Ingest the fixture corpus into settings.data_dir and serve the page; yields (url, assistant)."""
+def serve(settings: Settings, embedder, chat_model_factory=None):
+    """Ingest the fixture corpus into settings.data_dir and serve the page; yields (url, assistant).
+    chat_model_factory: a stand-in chat model for llm mode (none: extractive only)."""
     import app
     from assistant.factory import build_assistant, build_index, build_retriever
     from ingest.pipeline import ingest
@@ -32,7 +33,7 @@ def serve(settings: Settings, embedder):
     index = build_index(settings, embedder)
     report = ingest([FIXTURE_CORPUS], settings, index)
     assert not report.failed and report.chunks >= 4
-    assistant = build_assistant(settings, build_retriever(settings, index))
+    assistant = build_assistant(settings, build_retriever(settings, index), chat_model_factory)
     demo = app.build_app(settings, assistant)
     kwargs = app.launch_kwargs(settings)
     kwargs.update(prevent_thread_lock=True, quiet=True)
