@@ -122,9 +122,12 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.feedback import FeedbackStore, export_csv, export_jsonl
 
-    if not (args.csv or args.jsonl):
-        raise InputError("feedback export: give --csv FILE and/or --jsonl FILE")
+    if not (args.csv or args.jsonl):  # both, to the default files
+        args.csv, args.jsonl = "out/feedback.csv", "out/feedback-questions.jsonl"
     rows = FeedbackStore(settings.feedback_path).rows()
+    for target in (args.csv, args.jsonl):
+        if target:
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
     if args.csv:
         print(f"{export_csv(rows, Path(args.csv))} rows -> {args.csv}")
     if args.jsonl:
@@ -176,7 +179,8 @@ def parser() -> argparse.ArgumentParser:
     srv.set_defaults(func=_cmd_serve)
     fb = sub.add_parser("feedback", help="feedback given on the page")
     fb_sub = fb.add_subparsers(dest="action", required=True)
-    exp = fb_sub.add_parser("export", help="write the feedback as CSV and/or a JSONL draft question set")
+    exp = fb_sub.add_parser("export", help="write the feedback as CSV and as a JSONL draft question set "
+                                             "(without options: out/feedback.csv and out/feedback-questions.jsonl)")
     exp.add_argument("--csv", help="write all rows to this CSV file")
     exp.add_argument("--jsonl", help="write draft questions (evals/questions.py schema) to this file")
     exp.set_defaults(func=_cmd_feedback)

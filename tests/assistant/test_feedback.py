@@ -78,5 +78,9 @@ def test_cli_feedback_export(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "1 rows" in out and "1 draft questions" in out
     assert load_questions(tmp_path / "a.jsonl", score=False)[0]["question"] == "Hoeveel uur bpv?"
-    assert cli_main(["feedback", "export"]) == 2
-    assert "--csv" in capsys.readouterr().err
+    monkeypatch.chdir(tmp_path)  # without options: both files, under out/
+    assert cli_main(["feedback", "export"]) == 0
+    out = capsys.readouterr().out
+    assert "1 rows -> out/feedback.csv" in out and "1 draft questions -> out/feedback-questions.jsonl" in out
+    assert "Hoeveel uur bpv?" in (tmp_path / "out" / "feedback.csv").read_text(encoding="utf-8")
+    assert load_questions(tmp_path / "out" / "feedback-questions.jsonl", score=False)[0]["question"] == "Hoeveel uur bpv?"
