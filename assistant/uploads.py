@@ -86,7 +86,8 @@ def add_documents(paths: Sequence[str | Path], settings, index, progress: Progre
         if rep.failed:
             if not existed:
                 dest.unlink(missing_ok=True)
-            results.append(FileResult(name, False, "niet toegevoegd: " + "; ".join(f.reason for f in rep.failed)))
+            results.append(FileResult(name, False, "niet toegevoegd: " + "; ".join(dutch_reason(f.reason)
+                                                                                   for f in rep.failed)))
         else:
             doc_id = _doc_id(index, dest)
             renamed = f"; opgeslagen als {dest.name}" if dest.name != name else ""
@@ -94,6 +95,35 @@ def add_documents(paths: Sequence[str | Path], settings, index, progress: Progre
                                                   f"ingebed{renamed})", doc_id))
     report(1.0, "klaar")
     return results
+
+
+# the loader's (English, CLI-facing) reasons, in Dutch for the page; an unknown one is kept as is
+_REASONS_NL = (
+    (r"file is (\d+) MB, over the (\d+) MB limit", r"het bestand is \1 MB, meer dan de limiet van \2 MB; splits het"),
+    (r"cannot read the file", "het bestand kan niet worden gelezen; controleer of het er is en leesbaar is"),
+    (r"the file is empty", "het bestand is leeg"),
+    (r"unsupported file type ('[^']*'|\(none\))", r"bestandstype \1 wordt niet ondersteund; gebruik PDF, HTML, TXT of MD"),
+    (r"no text could be extracted \(a scanned PDF", "er staat geen leesbare tekst in; een gescande PDF heeft eerst "
+                                                    "tekstherkenning (OCR) nodig"),
+    (r"no text could be extracted", "er staat geen tekst in (alleen opmaak, scripts of witruimte)"),
+    (r"the file (is|looks) binary", "het bestand is binair, geen tekst; sla het op als PDF of als UTF-8-tekst"),
+    (r"neither UTF-8 nor Windows-1252", "de tekst is geen UTF-8 of Windows-1252; sla het bestand op als UTF-8"),
+    (r"encrypted with a password", "de PDF is met een wachtwoord beveiligd; sla een kopie zonder beveiliging op"),
+    (r"the PDF cannot be read", "de PDF is beschadigd of onleesbaar; exporteer of herstel hem opnieuw"),
+    (r"the PDF has no pages", "de PDF heeft geen pagina's"),
+    (r"nested too deeply", "de HTML is te diep genest om te lezen; vereenvoudig de pagina"),
+)
+
+
+def dutch_reason(reason: str) -> str:
+    """A loader failure reason in Dutch (the English original stays in the CLI and logs)."""
+    import re
+
+    for pattern, dutch in _REASONS_NL:
+        m = re.search(pattern, reason)
+        if m:
+            return m.expand(dutch)
+    return reason
 
 
 def safe_name(name: str) -> str:

@@ -23,7 +23,7 @@ def test_upload_is_searchable_without_restart_and_errors_are_per_file(settings, 
     assert [(r.name, r.ok) for r in results] == [("zonnedaken.txt", True), ("notities.docx", False),
                                                  ("leeg.md", False)]
     assert results[0].doc_id == "zonnedaken" and "niet ondersteund" in results[1].message
-    assert "empty" in results[2].message
+    assert "het bestand is leeg" in results[2].message  # the loader's reason, in Dutch on the page
     assert seen[-1] == (1.0, "klaar") and all(0 <= f <= 1 for f, _ in seen)
     hits, _ = retriever.search("zonnepanelen 4321 euro", k=1)
     assert hits[0].chunk.doc_id == "zonnedaken"
@@ -124,3 +124,33 @@ def test_same_name_different_content_is_refused_same_content_is_idempotent(setti
     assert stored.read_bytes() == first.read_bytes() and _files(settings.data_dir / "uploads") == ["regeling.txt"]
     hits, _ = retriever.search("euro voor een auto", k=3)
     assert all("9999" not in h.chunk.text for h in hits) and "250 euro" in hits[0].chunk.text
+
+
+@pytest.mark.parametrize("name,data,dutch", [
+    ("leeg.txt", b"   \n", "het bestand is leeg"),
+    ("kapot.pdf", b"%PDF-1.4\n1 0 obj <<", "de PDF is beschadigd of onleesbaar"),
+    ("plaatje.txt", bytes(range(256)) * 8, "het bestand is binair"),
+    ("tabel.xlsx", b"PK\x03\x04", "bestandstype '.xlsx' wordt niet ondersteund"),
+    ("alleen-opmaak.html", b"<html><script>x()</script></html>", "er staat geen tekst in"),
+    ("geheim.pdf", None, "de PDF is met een wachtwoord beveiligd"),
+])
+def test_every_loader_reason_reads_in_dutch_on_the_page(tmp_path, name, data, dutch):
+    """The reasons come from the real loader, so a reworded English reason fails here."""
+    from assistant.errors import LoadError
+    from assistant.uploads import dutch_reason
+    from ingest.load import load
+
+    f = tmp_path / name
+    if data is None:
+        from pypdf import PdfWriter
+
+        w = PdfWriter()
+        w.add_blank_page(200, 200)
+        w.encrypt("geheim")
+        with open(f, "wb") as out:
+            w.write(out)
+    else:
+        f.write_bytes(data)
+    with pytest.raises(LoadError) as err:
+        load(f)
+    assert dutch_reason(err.value.reason).startswith(dutch), err.value.reason
