@@ -65,29 +65,35 @@ def _raw_lines(doc: LoadedDoc) -> list[_Line]:
     return out
 
 
+# a page number as running footers write it: "7", "pagina 7", "p. 7", "7 van 12", "| 7"
+_PAGENO = r"(?:[|–-]\s*)?(?:pagina |page |p\. ?)?\d{1,3}(?: (?:van|of|/) \d{1,3})?"
+_TRAIL_NO = re.compile(rf"(?:^|\s+){_PAGENO}$", re.I)
+_LEAD_NO = re.compile(rf"^{_PAGENO}(?:\s+[|–-])?\s+", re.I)
+
+
 def _running_headers(lines: list[_Line], is_pdf: bool) -> list[tuple[int, int | None]]:
     """Mark running headers/footers and page-number lines as dropped; return (index, page) ends."""
-    keys = Counter(re.sub(r"\s*\d{1,3}$", "", ln.text) for ln in lines if ln.kind == "body")
+    keys = Counter(_TRAIL_NO.sub("", ln.text) for ln in lines if ln.kind == "body")
     ends: list[tuple[int, int | None]] = []
     for i, ln in enumerate(lines):
         if ln.kind != "body":
             continue
         m = _KAMERSTUK.match(ln.text)
-        key = re.sub(r"\s*\d{1,3}$", "", ln.text)
+        key = _TRAIL_NO.sub("", ln.text)
         repeated = key != ln.text and len(key) >= 12 and keys[key] >= 3 and not _URL.match(key)
         if m or repeated:
             ln.kind = "drop"
-            ends.append((i, int(m.group(1)) if m else int(ln.text[len(key):])))
-        elif is_pdf and re.fullmatch(r"(?:pagina |page |p\. ?)?\d{1,3}(?: (?:van|of|/) \d{1,3})?", ln.text, re.I) \
-                and _at_page_edge(lines, i):
+            ends.append((i, int(m.group(1)) if m else int(re.search(r"\d{1,3}", ln.text[len(key):]).group())))
+        elif is_pdf and re.fullmatch(_PAGENO, ln.text, re.I) and _at_page_edge(lines, i):
             ln.kind = "drop"
-    if is_pdf:  # a line at the top or bottom of most pages is a running header/footer
-        pages = {ln.page for ln in lines}
-        edge = Counter(ln.text for i, ln in enumerate(lines) if ln.kind == "body" and _at_page_edge(lines, i))
-        for i, ln in enumerate(lines):
-            if (ln.kind == "body" and len(pages) >= 2 and edge[ln.text] >= max(2, len(pages) // 2)
-                    and _at_page_edge(lines, i)):
-                ln.kind = "drop"
+    if is_pdf:  # a line at the top or bottom of most pages is a running header/footer, whatever
+        pages = {ln.page for ln in lines}  # page number it carries before or after its text
+        edge_keys = {i: _LEAD_NO.sub("", _TRAIL_NO.sub("", ln.text)) for i, ln in enumerate(lines)
+                     if ln.kind == "body" and _at_page_edge(lines, i)}
+        edge = Counter(edge_keys.values())
+        for i, key in edge_keys.items():
+            if len(pages) >= 2 and len(key) >= 3 and edge[key] >= max(2, len(pages) // 2):
+                lines[i].kind = "drop"
     return ends
 
 

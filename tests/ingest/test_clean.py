@@ -100,39 +100,96 @@ def test_real_kamerbrief_is_clean():
     assert doc.page_at(doc.text.index("Conclusie")) == 10
 
 
-def test_generated_pdf_with_header_footer_hyphen_and_footnote(tmp_path):
-    """A real PDF (fpdf2) through load + clean: running header and page-number footer removed,
-    a word hyphenated across lines re-joined, the footnote moved out, page numbers kept."""
+HEADER = "Samenwerkingsorganisatie Beroepsonderwijs Bedrijfsleven"
+FOOTER = "Werkwijzer Leren en werken via het mbo \u2013 versie 2023"
+# the body as typeset: "\n" is a line break in the PDF, so "beroeps-", "mbo-" and "leer-" end a line
+PDF_PAGES = [
+    ("Bekostiging",
+     "De student in de beroepsbegeleidende leerweg volgt het middelbaar beroeps-\n"
+     "onderwijs en werkt daarnaast bij een erkend leerbedrijf. Wie een mbo-opleiding\n"
+     "in de bbl volgt en 18 jaar of ouder is, betaalt cursusgeld aan de school.1 De werkgever\n"
+     "vergoedt dat bedrag vaak.",
+     "1 Kamerstuk 31 524, nr. 313."),
+    ("Toelating",
+     "De entreeopleiding is bedoeld voor jongeren van 16 jaar of ouder zonder diploma. Na de\n"
+     "entreeopleiding kan de student doorstromen naar een mbo-\n"
+     "opleiding op niveau 2 en zo een startkwalificatie halen.", None),
+    ("Duur",
+     "De opleiding duurt een jaar en leidt op voor werk op niveau 1. Een leer-werktraject\n"
+     "combineert leren en werken; het leer-\n"
+     "werktraject duurt korter.", None),
+]
+
+
+def _footer_cells(layout: str, n: int) -> list[tuple[str, str, bool]]:
+    """(text, align, new line after) per footer cell: footer text and page number n."""
+    return {
+        "number right": [(FOOTER, "L", False), (str(n), "R", False)],  # same line
+        "number below": [(FOOTER, "C", True), (str(n), "C", False)],
+        "pagina n": [(f"{FOOTER} | pagina {n}", "L", False)],
+        "number first": [(f"{n}   {FOOTER}", "L", False)],
+        "pagina n van 3": [(FOOTER, "L", False), (f"pagina {n} van 3", "R", False)],
+    }[layout]
+
+
+def _werkwijzer_pdf(path, layout: str):
     fpdf = pytest.importorskip("fpdf")
 
-    class Brief(fpdf.FPDF):
+    class Werkwijzer(fpdf.FPDF):
         def header(self):
             self.set_font("helvetica", size=9)
-            self.cell(0, 8, "Werkwijzer Leren en werken via het mbo", new_x="LMARGIN", new_y="NEXT")
+            self.cell(0, 8, HEADER, new_x="LMARGIN", new_y="NEXT")
+            self.ln(4)
 
         def footer(self):
             self.set_y(-15)
-            self.set_font("helvetica", size=9)
-            self.cell(0, 8, str(self.page_no()), align="C")
+            self.set_font("helvetica", size=8)
+            for text, align, newline in _footer_cells(layout, self.page_no()):
+                self.set_x(self.l_margin)
+                self.cell(0, 5, text, align=align, new_x="LMARGIN", new_y="NEXT" if newline else "TOP")
 
-    pdf = Brief()
-    pdf.set_font("helvetica", size=11)
-    bodies = [
-        "Bekostiging\n\nDe student volgt het middelbaar beroeps-\nonderwijs in de bbl en betaalt cursusgeld.1"
-        "\n\n1 Kamerstuk 31 524, nr. 313.",
-        "Toelating\n\nDe entreeopleiding is bedoeld voor jongeren zonder diploma van het vmbo.",
-        "Duur\n\nDe opleiding duurt een jaar en leidt op voor werk op niveau 1.",
-    ]
-    for body in bodies:
+    pdf = Werkwijzer()
+    pdf.core_fonts_encoding = "windows-1252"  # the en dash in the footer
+    for head, body, note in PDF_PAGES:
         pdf.add_page()
+        pdf.set_font("helvetica", "B", 12)
+        pdf.cell(0, 8, head, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("helvetica", size=11)
         pdf.multi_cell(0, 6, body)
-    f = tmp_path / "werkwijzer.pdf"
-    pdf.output(str(f))
-    doc = clean(load(f))
-    assert "Werkwijzer Leren en werken via het mbo" not in doc.text  # running header
-    assert not any(line.strip() in ("1", "2", "3") for line in doc.text.splitlines())  # page numbers
-    assert "beroepsonderwijs in de bbl" in doc.text and "beroeps-" not in doc.text
-    assert doc.footnotes == ("(1) Kamerstuk 31 524, nr. 313.",)
-    assert "cursusgeld." in doc.text and "cursusgeld.1" not in doc.text
-    assert doc.page_at(doc.text.index("entreeopleiding")) == 2
-    assert doc.page_at(doc.text.index("duurt een jaar")) == 3
+        if note:  # small print above the footer, under a short rule
+            pdf.set_y(-32)
+            pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + 50, pdf.get_y())
+            pdf.set_font("helvetica", size=8)
+            pdf.multi_cell(0, 5, note)
+    pdf.output(str(path))
+    return path
+
+
+@pytest.mark.parametrize("layout", [
+    "number right", "number below", "pagina n",
+    # the page number before the footer text, and "pagina N van M" after it
+    "number first",
+    "pagina n van 3",
+])
+def test_generated_pdf_with_header_footer_hyphen_and_footnote(tmp_path, layout):
+    """A real PDF (fpdf2) through load + clean: running header, footer text and page numbers
+    removed, line-end hyphens joined or kept, the footnote moved out, page numbers kept."""
+    doc = clean(load(_werkwijzer_pdf(tmp_path / "werkwijzer.pdf", layout)))
+    body, _, notes = doc.text.partition("\n\nVoetnoten\n\n")
+    assert HEADER not in doc.text
+    assert "Werkwijzer" not in doc.text and "versie 2023" not in doc.text  # running footer text
+    assert "pagina" not in doc.text
+    assert not [line for line in doc.text.splitlines() if line.strip().isdigit()]  # page numbers
+    assert body.splitlines()[:2] == ["Bekostiging", "De student in de beroepsbegeleidende leerweg volgt het "
+                                     "middelbaar beroepsonderwijs en werkt daarnaast bij een erkend leerbedrijf. "
+                                     "Wie een mbo-opleiding in de bbl volgt en 18 jaar of ouder is, betaalt "
+                                     "cursusgeld aan de school. De werkgever vergoedt dat bedrag vaak."]
+    assert "doorstromen naar een mbo-opleiding op niveau 2" in body  # "mbo-" is a real hyphen
+    assert "het leer-werktraject duurt korter" in body  # the document spells it with a hyphen
+    assert "beroeps-" not in body and "mboopleiding" not in body and "leerwerktraject" not in body
+    assert doc.footnotes == ("(1) Kamerstuk 31 524, nr. 313.",) and notes == "(1) Kamerstuk 31 524, nr. 313.\n"
+    assert "Kamerstuk" not in body and "cursusgeld aan de school.1" not in body
+    assert [p for _, p in doc.page_starts] == [1, 2, 3]
+    assert doc.page_at(doc.text.index("beroepsonderwijs")) == 1
+    assert doc.page_at(doc.text.index("mbo-opleiding op niveau 2")) == 2
+    assert doc.page_at(doc.text.index("leer-werktraject duurt")) == 3
