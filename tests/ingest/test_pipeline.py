@@ -74,22 +74,47 @@ def test_removed_document_is_removed(settings, tmp_path):
     assert set(index.documents()) == {"bbl"}
 
 
+def _encrypted_pdf(path):
+    from pypdf import PdfWriter
+
+    w = PdfWriter()
+    w.add_blank_page(200, 200)
+    w.encrypt("geheim")
+    with open(path, "wb") as out:
+        w.write(out)
+
+
 def test_bad_files_are_reported_and_the_rest_ingests(settings, tmp_path):
     folder = _corpus(tmp_path)
-    first, _ = _run(settings, folder)
+    first, first_index = _run(settings, folder)
+    before = first_index.documents()
     (folder / "leeg.txt").write_bytes(b"")
     (folder / "kapot.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<")
+    _encrypted_pdf(folder / "geheim.pdf")
     (folder / "plaatje.txt").write_bytes(bytes(range(256)) * 8)
     (folder / "data.xlsx").write_bytes(b"PK\x03\x04")
     # a document that was fine becomes unreadable: its chunks stay
     (folder / "entree.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (folder / "derde.txt").write_text("Derde leerweg\n\nDe derde leerweg wordt niet door OCW bekostigd.\n",
+                                      encoding="utf-8")
     report, index = _run(settings, folder)
-    failed = {f.path.rsplit("/", 1)[-1]: f.reason for f in report.failed}
-    assert set(failed) == {"leeg.txt", "kapot.pdf", "plaatje.txt", "data.xlsx", "entree.txt"}
-    assert all(reason for reason in failed.values())
-    assert "unsupported" in failed["data.xlsx"]
-    assert set(index.documents()) == {"entree", "bbl"}
-    assert index.count() == first.chunks
+    failed = {f.path: f.reason for f in report.failed}
+    assert len(report.failed) == len(failed) == 6
+    # each failure names its file and says what is wrong with it
+    expected = {"leeg.txt": ("empty",), "kapot.pdf": ("PDF cannot be read", "re-export"),
+                "geheim.pdf": ("encrypted", "password"), "plaatje.txt": ("binary", "not text"),
+                "data.xlsx": ("unsupported file type '.xlsx'", ".pdf"), "entree.txt": ("binary", "NUL")}
+    assert set(failed) == {str(folder / name) for name in expected}
+    for name, words in expected.items():
+        reason = failed[str(folder / name)]
+        assert all(w in reason for w in words), (name, reason)
+    # the good files ingest; the unreadable entree.txt keeps its earlier chunks
+    docs = index.documents()
+    assert report.documents == 2 and set(docs) == {"entree", "bbl", "derde"}
+    assert docs["entree"] == before["entree"] and docs["bbl"]["chunks"] == before["bbl"]["chunks"]
+    assert index.count() == first.chunks + docs["derde"]["chunks"]
+    top = index.lexical.search("derde leerweg OCW", k=1)[0][0]
+    assert index.fetch([top])[top][0].doc_id == "derde"
 
 
 def test_interrupted_ingest_is_repaired_without_duplicates(settings, tmp_path):
