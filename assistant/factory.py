@@ -4,9 +4,13 @@ fakes (an embedder, a Chroma client) instead. Nothing is loaded until first use.
 
 from __future__ import annotations
 
-from assistant.retrieve import HybridRetriever
+from typing import TYPE_CHECKING
+
 from assistant.settings import Settings
 from ingest.index import Embedder, Index
+
+if TYPE_CHECKING:  # langchain is ~1.5 s of imports that `mbo-assistant ingest` does not need
+    from assistant.retrieve import HybridRetriever
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -20,6 +24,8 @@ def build_index(settings: Settings, embedder: Embedder | None = None, client=Non
 
 
 def build_retriever(settings: Settings, index: Index | None = None) -> HybridRetriever:
+    from assistant.retrieve import HybridRetriever
+
     return HybridRetriever(index=index or build_index(settings), k=settings.retrieve_k,
                            dense_k=settings.dense_k, lexical_k=settings.lexical_k, rrf_k=settings.rrf_k)
 
