@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything in .venv/ (idempotent; re-installs only when pyproject.toml changed).
-# TORCH_SPEC picks the torch build; the default takes the CPU wheel this machine has on disk.
+# TORCH_SPEC picks the torch build (pip arguments); the default takes the CPU wheel this machine
+# has on disk. Elsewhere: TORCH_SPEC="torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-$(command -v python3.11 || command -v python3)}
@@ -15,7 +16,8 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "setup: installing dependencies (a few minutes the first time)"
   .venv/bin/python -m pip install -q --upgrade pip
   # torch first, so the range in pyproject.toml is already satisfied by the CPU build
-  .venv/bin/python -m pip install -q "$TORCH_SPEC"
+  # shellcheck disable=SC2086 # TORCH_SPEC may carry pip options, e.g. --index-url
+  .venv/bin/python -m pip install -q $TORCH_SPEC
   # llama-cpp-python (in .[llm]) compiles llama.cpp; skipping its multimodal library halves the build
   CMAKE_ARGS=${CMAKE_ARGS:-"-DLLAVA_BUILD=OFF"} .venv/bin/python -m pip install -q -e ".[dev,llm]"
   echo "$want" > "$stamp"
