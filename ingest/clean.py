@@ -1,11 +1,12 @@
 """Cleaning of extraction artefacts: LoadedDoc -> CleanDoc.
 
 What it fixes (all seen in the corpus): words hyphenated across line breaks (re-joined unless
-the hyphen is real, decided by the document's own vocabulary), running headers/footers and page
-numbers ("Tweede Kamer, vergaderjaar 2017–2018, 31 524, nr. 361 7"), footnotes (moved out of
-the body into a closing "Voetnoten" section and CleanDoc.footnotes), bare URL lines (kept in
-CleanDoc.urls, not in the body), double-spaced text, and hard-wrapped lines (re-flowed so each
-paragraph, heading, list item or table row is one line; blank lines between paragraphs).
+the hyphen is real, decided by the document's own vocabulary: hyphens.py), running
+headers/footers and page numbers ("Tweede Kamer, vergaderjaar 2017–2018, 31 524, nr. 361 7"),
+footnotes (moved out of the body into a closing "Voetnoten" section and CleanDoc.footnotes),
+bare URL lines (CleanDoc.urls and url_at, not in the body; chunk.py makes them chunk links),
+double-spaced text, and hard-wrapped lines (re-flowed so each paragraph, heading, list item or
+table row is one line; blank lines between paragraphs).
 
 Page numbers: PDFs keep their own; for text extracted earlier from a Kamerstuk, pages are
 recovered from the running footers (which end each page) and the footnote blocks (which also
@@ -20,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from assistant.types import CleanDoc, LoadedDoc
+from ingest.hyphens import hyphen_end, join, vocabulary
 
 _KAMERSTUK = re.compile(r"^Tweede Kamer, vergaderjaar \d{4}\s*[–-]\s*\d{4},.*nr\.\s*\d+\s+(\d{1,3})$")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$")
@@ -28,9 +30,6 @@ _BULLET = re.compile(r"^\s*(?:[•\-\*–·▪◦●]|\(?[a-z]\)|\(?\d{1,2}[.)])
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TRAILING_NUMS = re.compile(r"(?:\s+[-−]?\d[\d.,]*\*{0,2}){2,}$")
-_WORD = re.compile(r"[^\W\d_][\w-]*[^\W_]|[^\W\d_]")
-_ABBREV = {"mbo", "hbo", "vmbo", "wo", "bol", "bbl", "vo", "havo", "vwo", "pro", "vso", "ict",
-           "mkb", "uwv", "duo", "sbb", "rmc", "lob", "ocw", "szw", "ww", "wia", "wajong", "e"}
 _REPLACE = {"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u00ad": "", "\u200b": "", "\ufeff": "",
             "\ufb01": "fi", "\ufb02": "fl", "\ufb00": "ff", "\r": ""}
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # NUL, ESC, BEL: never text (\f, \v: breaks)
@@ -139,7 +138,7 @@ def _footnotes(lines: list[_Line]) -> tuple[list[tuple[int, str]], list[int]]:
         elif (in_note and not after_break and not re.search(r"[.!?]$|://\S+$", lines[last].text)
               and (len(lines[last].text) >= 0.9 * width or ln.text[0].islower())):
             ln.kind, last = "footnote", i
-            notes[-1] = (notes[-1][0], _join(notes[-1][1], ln.text, Counter()))
+            notes[-1] = (notes[-1][0], join(notes[-1][1], ln.text, Counter()))
         elif in_note:
             ends.append(last)
             in_note = False
@@ -188,56 +187,6 @@ def _followed_by_footer(lines: list[_Line], j: int, footer_idx: set[int]) -> boo
     return False
 
 
-def _vocabulary(lines: list[_Line]) -> Counter:
-    vocab: Counter = Counter()
-    for ln in lines:
-        words = _WORD.findall(ln.text.lower())
-        if ln.text.endswith("-") and words:
-            words = words[:-1]  # the broken word at the line end says nothing
-        vocab.update(words)
-    return vocab
-
-
-def _hyphen_end(text: str) -> tuple[str, str] | None:
-    r"""(rest of the last token, its letters before a line-end hyphen) or None, as the regex
-    (\S*?)([^\W\d_]+)-$ would find, but linear (the regex took 30 s on a 2,000-letter token)."""
-    if not text.endswith("-"):
-        return None
-    end = start = len(text) - 1
-    while start > 0 and text[start - 1].isalnum() and not text[start - 1].isdecimal():
-        start -= 1
-    if start == end:
-        return None
-    token = start
-    while token > 0 and not text[token - 1].isspace():
-        token -= 1
-    return text[token:start], text[start:end]
-
-
-def _join(left: str, right: str, vocab: Counter) -> str:
-    """Join two wrapped lines, deciding whether a line-end hyphen is real."""
-    m = _hyphen_end(left)
-    if not m or not right or not right[0].isalnum():
-        return f"{left} {right}" if left else right
-    head = m[0] + m[1]  # the whole token before the hyphen, e.g. "mbo" or "beroeps"
-    first = re.match(r"[\w-]*", right).group(0)
-    stem = m[1].lower()
-    whole, hyphened = (stem + first).lower(), f"{stem}-{first}".lower()
-    if re.match(r"(?:https?://|www\.)", head):
-        keep = True  # a URL broken at its own hyphen
-    elif first.lower() in ("en", "of", "tot") :
-        return f"{left} {right}"  # "leer- en werktrajecten": the hyphen marks an omitted part
-    elif vocab[hyphened] > vocab[whole]:
-        keep = True
-    elif vocab[whole] > 0:
-        keep = False
-    else:
-        keep = stem in _ABBREV or head[-2:-1] == "-"
-    if right[0].isupper() or right[0].isdigit():
-        keep = True  # "Sociaal-Economische", "mbo-2": a capital or digit keeps its hyphen
-    return left + right if keep else left[:-1] + right
-
-
 def _is_table_head(text: str) -> bool:
     return len(_YEAR.findall(text)) >= 3 and len(text) <= 120
 
@@ -281,11 +230,11 @@ def _reflow(lines: list[_Line], vocab: Counter) -> list[list[tuple[str, int | No
         if open_ and ln.page != cur_page and re.search(r"[.!?]$", cur):
             open_ = False  # a sentence ended at the foot of the page: a new paragraph follows
         if open_ and not table_line and not _BULLET.match(text):
-            cur = _join(cur, text, vocab)
+            cur = join(cur, text, vocab)
         else:
             end_line()
             cur, cur_page = text, ln.page
-        hyphen_wrap = bool(_hyphen_end(text)) and not text.endswith(" -")
+        hyphen_wrap = bool(hyphen_end(text)) and not text.endswith(" -")
         wrapped = len(text) >= 0.7 * width and not text.endswith(":")
         open_ = not table_line and (hyphen_wrap or wrapped)
     end_line()
@@ -318,7 +267,7 @@ def clean(doc: LoadedDoc) -> CleanDoc:
             urls.append(ln.text)
     notes, note_ends = _footnotes(lines)
     _recover_pages(lines, footers, note_ends)
-    vocab = _vocabulary(lines)
+    vocab = vocabulary(ln.text for ln in lines)
     numbers = {n for n, _ in notes}
     parts: list[str] = []
     page_starts: list[tuple[int, int]] = []
