@@ -117,8 +117,6 @@ _REASONS_NL = (
 
 def dutch_reason(reason: str) -> str:
     """A loader failure reason in Dutch (the English original stays in the CLI and logs)."""
-    import re
-
     for pattern, dutch in _REASONS_NL:
         m = re.search(pattern, reason)
         if m:

@@ -206,3 +206,22 @@ def test_term_cache_drops_terms_of_removed_passages(settings, tmp_path):
     keys = [m["embed_sha"] for m in index.collection.get(include=["metadatas"])["metadatas"]]
     stored = [k for (k,) in index.terms._conn().execute("SELECT key FROM terms")]
     assert sorted(stored) == sorted(keys)
+
+
+def test_url_lines_reach_the_index_as_links_of_their_passage(settings, tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "cursusgeld.txt").write_text(
+        "Cursusgeld\n\nEen deelnemer aan een bekostigde bbl-opleiding betaalt cursusgeld.\n"
+        "https://www.rijksoverheid.nl/hoogte-lesgeld-en-cursusgeld-mbo\n\n"
+        "Erkenning\n\nBedrijven vragen erkenning aan bij SBB. Alle erkende leerbedrijven staan op "
+        "een lijst die SBB bijhoudt en elk jaar opnieuw bekijkt.\n", encoding="utf-8")
+    _, index = _run(settings, folder)
+    from ingest.index import from_metadata
+
+    res = index._get(where={"doc_id": "cursusgeld"}, include=["documents", "metadatas"])
+    chunks = [from_metadata(i, t, m)[0] for i, t, m in zip(res["ids"], res["documents"], res["metadatas"])]
+    fee = next(c for c in chunks if "betaalt cursusgeld" in c.text)
+    assert fee.links == ("https://www.rijksoverheid.nl/hoogte-lesgeld-en-cursusgeld-mbo",)
+    assert all("https://" not in c.text for c in chunks)
+    assert all(c.links == () for c in chunks if c is not fee)
