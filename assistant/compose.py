@@ -15,6 +15,7 @@ from dataclasses import replace
 from collections.abc import Callable, Sequence
 
 from assistant.cite import MARKER, parse_citations, split_sentences
+from assistant.query import GENERIC
 from assistant.support import check
 from assistant.types import Answer, AnswerSentence, Citation, Hit
 from ingest.index import doc_year
@@ -65,9 +66,7 @@ def pointers(hits: Sequence[Hit], lang: str, question: str = "") -> str:
     address in a sentence that shares a specific word with the question (outside the address),
     else the links listed with a passage that shares one. An unrelated question ("Wie won het
     WK voetbal?") shares none and gets no pointer."""
-    from assistant.extractive import _GENERIC  # generic corpus words (mbo, student, opleiding …)
-
-    want = {t for t in term_set(question) if not t[0].isdigit()} - _GENERIC
+    want = {t for t in term_set(question) if not t[0].isdigit()} - GENERIC
     for hit in hits[:3] if want else ():
         text, sites = hit.chunk.text, []
         for a, b in split_sentences(text):

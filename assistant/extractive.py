@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.query import _YEAR, Query  # the question side: its type, terms and unknown words
+from assistant.query import _YEAR, GENERIC, Query  # the question side: its type, terms and unknown words
 from assistant.types import Hit
 from assistant.units import row_text, sentences_of  # noqa: F401 - sentences_of is part of this module's API
 from ingest.lexical import analyse, term_set
@@ -30,13 +30,6 @@ _MONTH = re.compile(r"\b(januari|februari|maart|april|mei|juni|juli|augustus|sep
 _ACRONYM = re.compile(r"\b[A-Z]{2,}\b|\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)+\b")
 _SPECIFIC_IDF = 2.0  # idf above which a missing question word counts as a missing topic
 _MISSING_PENALTY = 0.6
-# generic words that say little about which sentence answers
-# (question phrasing: "volgens", "zou", "mijn cliënt", "precies" …)
-_GENERIC = set(analyse(
-    "mbo student studenten opleiding opleidingen volgen volgens krijgen krijg krijgt gaan gaat doen "
-    "doet zitten staan staat document documenten vraag vragen mogelijk zou zouden welk welke "
-    "moeten moet kunnen kan worden wordt heeft hebben vindt ligt geeft geven nu precies eigenlijk "
-    "gewoon ongeveer meestal cliënt client klant iemand mensen persoon the on of what which does"))
 
 
 @dataclass(frozen=True)
@@ -98,7 +91,7 @@ def score(q: Query, sentence: str, context: str, rank: int, idf, passage: str = 
         w = idf(t)
         if w is None:  # unresolved terms are handled by resolve_terms (q.unknown)
             continue
-        w *= 0.3 if t in _GENERIC else 1.0
+        w *= 0.3 if t in GENERIC else 1.0
         w *= 0.5 if q.own and t not in q.own else 1.0
         total += w
         alts = q.alternatives.get(t, ())
@@ -110,7 +103,7 @@ def score(q: Query, sentence: str, context: str, rank: int, idf, passage: str = 
             got += 0.5 * w
         elif t in psg_terms or _compound_match(t, psg_terms):
             got += 0.3 * w
-        elif w >= _SPECIFIC_IDF and t not in _GENERIC:
+        elif w >= _SPECIFIC_IDF and t not in GENERIC:
             missing += 1  # a specific word of the question appears nowhere near this sentence
     coverage = got / total if total else 0.0
     coverage *= _MISSING_PENALTY ** (missing + len(q.unknown))

@@ -33,6 +33,14 @@ _QUESTION_STOP = set(analyse("word zo'n z'n m'n d'r erin erop eraan ermee erbij 
                              "ging gingen kreeg kregen"))
 # words about the documents themselves ("volgens de tabel", "in de investeringstabel"): never a topic
 _DOC_WORDS = tuple(analyse("tabel bijlage paragraaf hoofdstuk figuur pagina"))
+# generic words that say little about which sentence answers (extractive.score) or which
+# passage a refusal should point to (compose.pointers); question phrasing: "volgens", "zou",
+# "mijn cliënt", "precies" …
+GENERIC = frozenset(analyse(
+    "mbo student studenten opleiding opleidingen volgen volgens krijgen krijg krijgt gaan gaat doen "
+    "doet zitten staan staat document documenten vraag vragen mogelijk zou zouden welk welke "
+    "moeten moet kunnen kan worden wordt heeft hebben vindt ligt geeft geven nu precies eigenlijk "
+    "gewoon ongeveer meestal cliënt client klant iemand mensen persoon the on of what which does"))
 # "Wat is het X", "Hoe hoog is de X", "Hoeveel X", "Welke X": X is what the question asks for
 _ASKED = re.compile(r"^(?:(?:wat|hoe hoog|hoe groot|hoe lang)\s+(?:is|zijn|was|waren|bedraagt|bedragen|kost|kosten)"
                     r"\s+(?:de|het|een)\s+|(?:hoeveel|welke?)\s+(?:is\s+(?:de|het)\s+)?)([^\W\d_][\w'-]*)", re.I)
