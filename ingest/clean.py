@@ -256,7 +256,6 @@ def clean(doc: LoadedDoc) -> CleanDoc:
     is_pdf = any(p.number is not None for p in doc.pages)
     lines = _raw_lines(doc)
     footers = _running_headers(lines, is_pdf)
-    urls = []
     for i, ln in enumerate(lines):
         if ln.kind == "body" and _URL.match(ln.text):
             before = lines[i - 1] if i else None
@@ -264,7 +263,6 @@ def clean(doc: LoadedDoc) -> CleanDoc:
                     and not re.search(r"[.!?)]$", before.text)):
                 continue  # "… zijn te vinden op\nhttps://…": the address ends a sentence; it stays
             ln.kind = "url"
-            urls.append(ln.text)
     notes, note_ends = _footnotes(lines)
     _recover_pages(lines, footers, note_ends)
     vocab = vocabulary(ln.text for ln in lines)
@@ -281,12 +279,12 @@ def clean(doc: LoadedDoc) -> CleanDoc:
                 page_starts.append((pos, page))
             parts.append(sep + text)
             pos += len(text)
-    url_at = _url_offsets(lines, "".join(parts))
+    body = "".join(parts)
+    url_at = _url_offsets(lines, body)
     footnotes = tuple(f"({n}) {text}" for n, text in notes)
-    if footnotes:
-        parts.append("\n\nVoetnoten\n\n" + "\n".join(footnotes))
-    return CleanDoc(meta=doc.meta, text="".join(parts) + "\n", page_starts=tuple(page_starts),
-                    footnotes=footnotes, urls=tuple(dict.fromkeys(urls)), url_at=url_at)
+    tail = "\n\nVoetnoten\n\n" + "\n".join(footnotes) if footnotes else ""
+    return CleanDoc(meta=doc.meta, text=body + tail + "\n", page_starts=tuple(page_starts), footnotes=footnotes,
+                    urls=tuple(dict.fromkeys(url for _, url in url_at)), url_at=url_at)
 
 
 def _url_offsets(lines: list[_Line], body: str) -> tuple[tuple[int, str], ...]:
