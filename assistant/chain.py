@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from assistant import compose, extractive, followup, query
+from assistant.query import check_question
 from assistant.cite import MARKER, split_sentences
 from assistant.errors import ConfigError, InputError
 from assistant.prompts import render
@@ -29,21 +30,6 @@ _TONE = {"professional": "Spreek de lezer aan met 'u'; schrijf zakelijk.",
          "student": "Spreek de lezer aan met 'je'; schrijf eenvoudig en vriendelijk."}
 _LANG = {"nl": "Nederlands", "en": "Engels (English)"}
 _FRAME_EN = "According to the Dutch source documents (quoted in Dutch):"
-
-
-def check_question(question: Any, limit: int = 2000) -> str:
-    """The question, stripped; InputError for empty, too long or non-text input."""
-    if not isinstance(question, str):
-        raise InputError(f"the question must be text, got {type(question).__name__}; pass a string")
-    q = question.strip()
-    if not q:
-        raise InputError("the question is empty; type a question")
-    if len(q) > limit:
-        raise InputError(f"the question has {len(q)} characters, more than the limit of {limit}; "
-                         "shorten it")
-    if "\x00" in q or sum(not (ch.isprintable() or ch in "\n\t") for ch in q) > 0:
-        raise InputError("the question contains control characters; type plain text")
-    return q
 
 
 # text addressed to the assistant rather than to readers: never a source (prompt injection)

@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from assistant.errors import ConfigError, InputError, MboError
+from assistant.query import check_question
 from assistant.settings import Settings
 from evals.judges import JUDGES
 
@@ -55,8 +56,6 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.factory import build_assistant
     from assistant.types import Filters
 
-    from assistant.chain import check_question  # langchain: ~1.5 s of imports `ingest` does not need
-
     question = check_question(args.question, settings.max_question_chars)
     history = _read_history(args.history)
     assistant = build_assistant(settings)
@@ -86,8 +85,6 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.factory import build_retriever
     from assistant.types import Filters
-
-    from assistant.chain import check_question  # langchain: ~1.5 s of imports `ingest` does not need
 
     question = check_question(args.question, settings.max_question_chars)
     t0 = time.perf_counter()

@@ -5,17 +5,21 @@ terms the corpus never uses.
 stemmed terms, with English words mapped to the glossary's Dutch terms and abbreviations to
 what they stand for; the asked-for noun; the words of statements around the question; everyday
 Dutch words). `resolve_terms` then maps the terms onto the corpus vocabulary (typos, other word
-forms) and keeps the Dutch words the corpus never uses as `unknown`. Non-goals: scoring and
-picking sentences (extractive.py), retrieval (retrieve.py).
+forms) and keeps the Dutch words the corpus never uses as `unknown`. `check_question` is the
+input check every entry point runs first (it lives here, not in chain.py, so the CLI can use it
+without importing langchain). Non-goals: scoring and picking sentences (extractive.py),
+retrieval (retrieve.py).
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.resources import files
 
+from assistant.errors import InputError
 from ingest.lexical import analyse
 
 _EN_WORDS = {"the", "what", "who", "when", "how", "is", "are", "does", "do", "can", "which", "of",
@@ -204,3 +208,18 @@ def resolve_terms(q: Query, lexical) -> Query:
             own.add(terms[-1])
     return replace(q, terms=tuple(dict.fromkeys(terms)), unknown=tuple(unknown), own=frozenset(own),
                    compounds=tuple(t for t in unknown if lexical.is_compound(t)))
+
+
+def check_question(question: Any, limit: int = 2000) -> str:
+    """The question, stripped; InputError for empty, too long or non-text input."""
+    if not isinstance(question, str):
+        raise InputError(f"the question must be text, got {type(question).__name__}; pass a string")
+    q = question.strip()
+    if not q:
+        raise InputError("the question is empty; type a question")
+    if len(q) > limit:
+        raise InputError(f"the question has {len(q)} characters, more than the limit of {limit}; "
+                         "shorten it")
+    if "\x00" in q or sum(not (ch.isprintable() or ch in "\n\t") for ch in q) > 0:
+        raise InputError("the question contains control characters; type plain text")
+    return q
