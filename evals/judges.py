@@ -4,7 +4,7 @@ Every judge has a `name`, a `threshold`, `score(claim, passages) -> float` (high
 supported; used for AUC) and `supports(claim, passages) -> bool`:
   - LexicalJudge: assistant.support.check (numbers, names, negation, word overlap; optionally
     e5 similarity for cross-lingual claims). Microseconds, no model.
-  - QwenJudge: P(yes) of the local Qwen GGUF (assistant.llm.judge_yes_prob), max over passages.
+  - QwenJudge: P(yes) of the local Qwen GGUF (assistant.models.engine.judge_yes_prob), max over passages.
   - RagasJudge: ragas' Faithfulness metric (claim split into statements, NLI per statement) with
     the OpenAI-compatible endpoint of settings.llm_backend == "openai" (tested against the local
     Qwen GGUF served by `python -m llama_cpp.server`, tests/evals/test_judges.py). ragas (the
@@ -75,7 +75,7 @@ class QwenJudge:
         self.settings = settings
         self.threshold = threshold
         if yes_prob is None:
-            from assistant.llm import judge_yes_prob
+            from assistant.models.engine import judge_yes_prob
 
             def yes_prob(claim: str, passage: str) -> float:
                 return judge_yes_prob(settings, claim, passage)

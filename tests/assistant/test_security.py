@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import pytest
 from packaging.requirements import Requirement
 
-from assistant import gguf
+from assistant.models import gguf
 from assistant.chain import Assistant, check_question
 from assistant.errors import InputError
 from assistant.feedback import FeedbackStore
