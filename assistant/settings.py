@@ -78,6 +78,13 @@ class Settings(BaseSettings):
     llm_temperature: float = 0.0
     llm_threads: int = 2
     llm_context: int = 4096
+    # the local model runs in a supervised process of its own (assistant/models/server.py) on
+    # 127.0.0.1:llm_port (0: a free port); first start includes joining the GGUF parts once
+    llm_port: int = Field(0, ge=0, le=65535)
+    llm_start_timeout_s: float = Field(120.0, gt=0)
+    # what the model reads: the best answer units of the retrieved passages (not whole passages),
+    # up to this many tokens (estimated at 3.2 characters a token: Qwen's tokenizer on this corpus)
+    llm_source_tokens: int = Field(700, ge=100)
     # llm mode asks the model only when the extractive scorer finds a passage that answers (else
     # it refuses without the model), and answers extractively when the model refuses anyway: a
     # small local model decides "is this in the sources?" worse than it phrases an answer
