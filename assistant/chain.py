@@ -17,11 +17,11 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from assistant import compose, extractive, followup, query
+from assistant import compose, extractive, followup, query, sources
 from assistant.query import check_question
 from assistant.cite import MARKER, split_sentences
-from assistant.errors import ConfigError, InputError
-from assistant.prompts import render
+from assistant.errors import ConfigError, InputError, ModelError
+from assistant.prompts import load, render
 from assistant.retrieve import dense_query
 from assistant.settings import Settings
 from assistant.types import Answer, Filters, Hit
@@ -44,21 +44,14 @@ def looks_like_instructions(text: str) -> bool:
     return _INSTRUCTION.search(text) is not None
 
 
-def sources_block(hits: Sequence[Hit]) -> str:
-    parts = []
-    for n, h in enumerate(hits, start=1):
-        where = " > ".join(p for p in (h.meta.title, h.chunk.section) if p)
-        when = h.meta.date or h.meta.period or "datum onbekend"
-        parts.append(f"[{n}] ({where}; {when})\n{h.chunk.text}")
-    return "\n\n".join(parts)
-
-
 class Assistant:
     """Holds the retriever and (lazily) the chat model; one per process, thread-safe for reads."""
 
     def __init__(self, settings: Settings, retriever, chat_model_factory: Callable[[], Any] | None = None,
-                 today: dt.date | None = None, similarity: Callable[[str, str], float] | None = None):
+                 today: dt.date | None = None, similarity: Callable[[str, str], float] | None = None,
+                 model_server=None):
         self.settings = settings
+        self.model_server = model_server  # the local model's process (models.server.ModelServer) or None
         self.retriever = retriever
         self._chat_factory = chat_model_factory
         self._chat = None
@@ -106,12 +99,15 @@ class Assistant:
         if looks_like_instructions(q):  # a question that instructs the assistant is not answered
             hits = []
         t2 = time.perf_counter()
+        first: list[float] = []  # perf_counter of the model's first token (llm mode)
         if mode == "llm":
-            answer = yield from self._llm(q, standalone, lang, hits, audience)
+            answer = yield from self._llm(q, standalone, lang, hits, audience, first)
         else:
             answer = self._extractive(q, standalone, lang, hits)
         t3 = time.perf_counter()
         timings = {"retrieve": (t2 - t1) * 1000, "generate": (t3 - t2) * 1000, "total": (t3 - t0) * 1000}
+        if first:
+            timings["first_token"] = (first[0] - t0) * 1000
         if t1 - t0 > 0.001:
             timings["condense"] = (t1 - t0) * 1000
         yield _with(answer, timings=timings)
@@ -125,6 +121,7 @@ class Assistant:
             return q
         if mode == "llm":
             try:
+                self._ensure_model()
                 convo = "\n".join(f"{'Gebruiker' if r == 'user' else 'Assistent'}: {t}" for r, t in history[-4:])
                 out = self.chat_model().invoke(render("condense", history=convo, question=q))
                 text = str(getattr(out, "content", out)).strip().splitlines()[0].strip()
@@ -134,14 +131,18 @@ class Assistant:
                 pass
         return followup.standalone(q, history)
 
-    def _extractive(self, q: str, standalone: str, lang: str, hits: list[Hit], notes=()) -> Answer:
+    def _ranked(self, q: str, standalone: str, hits: list[Hit]) -> tuple[query.Query, list[extractive.Pick]]:
+        """The question's terms and every answer unit of the hits, best first."""
         lexical = self.retriever.index.lexical
         parsed = query.resolve_terms(query.parse_query(standalone, own=q), lexical)
         index = self.retriever.index
         qvec = index.embedder.embed_query(dense_query(standalone)) if hits else None
-        picks = extractive.extract(parsed, hits, lexical.idf, qvec=qvec, vectors=index.sentences,
-                                   threshold=self.settings.answer_threshold
-                                   - (self.settings.answer_threshold_english_offset if lang == "en" else 0.0))
+        return parsed, extractive.rank(parsed, hits, lexical.idf, qvec=qvec, vectors=index.sentences)
+
+    def _extractive(self, q: str, standalone: str, lang: str, hits: list[Hit], notes=(), ranked=None) -> Answer:
+        ranked = ranked if ranked is not None else self._ranked(q, standalone, hits)[1]
+        picks = extractive.select(ranked, threshold=self.settings.answer_threshold
+                                  - (self.settings.answer_threshold_english_offset if lang == "en" else 0.0))
         if not picks:
             return compose.refusal(q, lang, "extractive", hits, standalone, tuple(notes))
         # a unit may hold two sentences ("… Dat geld zit in het Participatiebudget."): cite each
@@ -154,34 +155,58 @@ class Assistant:
                               similarity=self.similarity, quotes=quotes, notes=tuple(notes),
                               frame=_FRAME_EN if lang == "en" else "")
 
-    def _llm(self, q: str, standalone: str, lang: str, hits: list[Hit], audience: str):
+    def _ensure_model(self) -> None:
+        """The local model's process is up (started on first use), or ModelError."""
+        if self.model_server is not None:
+            self.model_server.ensure(wait_s=min(self.settings.llm_timeout_s, self.settings.llm_start_timeout_s))
+
+    def _messages(self, standalone: str, lang: str, hits: list[Hit], ranked, audience: str) -> list:
+        """System: the fixed instructions (first, so the server's prompt cache keeps them).
+        User: the best answer units under their passage numbers, the question, the per-request rules."""
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        units = sources.pick_units(ranked, self.settings.llm_source_tokens)
+        # With the gate on, the extractive scorer has already found an answering passage: asking
+        # the model to refuse "when the answer is not there" then made the small local model refuse
+        # answerable questions; a refusal it still gives falls back to the extractive answer.
+        refusal = "" if self.settings.llm_gate else \
+            f' Staat het antwoord niet in de bronnen, antwoord dan alleen: "{compose.REFUSAL[lang]}"'
+        user = render("answer", sources=sources.sources_block(hits, units), question=standalone,
+                      language=_LANG[lang], tone=_TONE.get(audience, _TONE["professional"]), refusal=refusal)
+        return [SystemMessage(load("answer_system")), HumanMessage(user)]
+
+    def _llm(self, q: str, standalone: str, lang: str, hits: list[Hit], audience: str, first: list[float]):
         from langchain_core.output_parsers import StrOutputParser
         from langchain_core.runnables import RunnableLambda
 
         if not hits:
             return compose.refusal(q, lang, "llm", hits, standalone)
-        gate = self._extractive(q, standalone, lang, hits) if self.settings.llm_gate else None
+        ranked = self._ranked(q, standalone, hits)[1]
+        gate = self._extractive(q, standalone, lang, hits, ranked=ranked) if self.settings.llm_gate else None
         if gate is not None and not gate.answered:  # nothing answers: the model is not asked
             return _with(gate, mode="llm")
 
         def fallback(*notes: str) -> Answer:  # the extractive answer, computed once, with a visible note
             if gate is not None:
                 return _with(gate, notes=gate.notes + notes)
-            return self._extractive(q, standalone, lang, hits, notes=notes)
-        prompt = RunnableLambda(lambda _: render(
-            "answer", refusal=compose.REFUSAL[lang], language=_LANG[lang],
-            tone=_TONE.get(audience, _TONE["professional"]), sources=sources_block(hits), question=standalone))
-        chain = prompt | self.chat_model() | StrOutputParser()
+            return self._extractive(q, standalone, lang, hits, notes=notes, ranked=ranked)
+        messages = self._messages(standalone, lang, hits, ranked, audience)
+        chain = RunnableLambda(lambda _: messages) | self.chat_model() | StrOutputParser()
         pieces: list[str] = []
         try:
+            self._ensure_model()
             for delta in stream_within(chain, self.settings.llm_timeout_s):
+                if not first:
+                    first.append(time.perf_counter())
                 pieces.append(delta)
                 yield delta
-        except Exception as exc:  # noqa: BLE001 - timeouts, HTTP errors, model crashes alike
+        except Exception as exc:  # noqa: BLE001 - timeouts, HTTP errors, a crashed model process alike
+            if self.model_server is not None and not isinstance(exc, ModelError):
+                self.model_server.check()  # a process that stopped answering is killed and restarted
             note = f"Het taalmodel gaf geen antwoord ({type(exc).__name__}: {exc}); dit antwoord is extractief samengesteld."
             return fallback(note)
         raw = "".join(pieces).strip()
-        if gate is not None and compose.is_refusal(raw) and not MARKER.search(raw):
+        if gate is not None and _only_refusal(raw):
             return fallback("Het taalmodel vond het antwoord niet in de bronnen; dit antwoord is extractief samengesteld.")
         answer = compose.verify(q, raw, hits, mode="llm", lang=lang, today=self._today(),
                                 stale_years=self.settings.stale_after_years, standalone=standalone,
@@ -237,6 +262,13 @@ def stream_within(chain, timeout_s: float) -> Iterator[str]:
                 raise TimeoutError(f"no complete answer within {timeout_s:.0f} s")
     finally:
         cancel.set()
+
+
+def _only_refusal(raw: str) -> bool:
+    """Every sentence of the model's reply says the documents don't say it ("… documenten. [1]"
+    counts: small models cite their refusal)."""
+    text = MARKER.sub("", raw).strip()
+    return bool(text) and all(compose.is_refusal(text[a:b]) for a, b in split_sentences(text))
 
 
 def _with(answer: Answer, **changes) -> Answer:

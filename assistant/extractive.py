@@ -133,6 +133,15 @@ def extract(q: Query, hits: list[Hit], idf, qvec=None, vectors=None, threshold: 
     down from 0.90 to 0.875.
     Weights were chosen on the dev set and checked on both halves (MEASUREMENTS.md).
     """
+    return select(rank(q, hits, idf, qvec, vectors, sem_weight=sem_weight, lex_weight=lex_weight,
+                       type_weight=type_weight, year_weight=year_weight, unknown_weight=unknown_weight,
+                       asked_weight=asked_weight), threshold, max_sentences, margin)
+
+
+def rank(q: Query, hits: list[Hit], idf, qvec=None, vectors=None, *, sem_weight: float = 1.0,
+         lex_weight: float = 0.1, type_weight: float = 0.05, year_weight: float = 0.1,
+         unknown_weight: float = 0.04, asked_weight: float = 0.1) -> list[Pick]:
+    """Every answer unit of the hits, best first, scored as extract() describes."""
     cands: list[tuple[int, str, str, int, float]] = []  # hit, text to show, quote, start, lexical
     embed_texts: list[str] = []
     for i, hit in enumerate(hits):
@@ -153,8 +162,15 @@ def extract(q: Query, hits: list[Hit], idf, qvec=None, vectors=None, threshold: 
                   for c, (_, text, _, _, lex) in zip(sims, cands)]
     else:
         scores = [lex for *_, lex in cands]
-    scored = sorted((Pick(i, text, quote, start, sc) for (i, text, quote, start, _), sc in zip(cands, scores)),
-                    key=lambda p: -p.score)
+    return sorted((Pick(i, text, quote, start, sc) for (i, text, quote, start, _), sc in zip(cands, scores)),
+                  key=lambda p: -p.score)
+
+
+def select(scored: list[Pick], threshold: float, max_sentences: int = 3, margin: float = 0.05) -> list[Pick]:
+    """From ranked units: the best, and those within `margin` of it that add something new, in
+    source order; empty when the best is below `threshold`."""
+    if not scored:
+        return []
     best = scored[0].score
     if best < threshold:
         return []
@@ -162,18 +178,18 @@ def extract(q: Query, hits: list[Hit], idf, qvec=None, vectors=None, threshold: 
     for p in scored[1:]:
         if len(chosen) >= max_sentences or p.score < best - margin:
             break
-        if any(_overlaps(p, c) or _near_duplicate(p.text, c.text) for c in chosen):
+        if any(overlaps(p, c) or near_duplicate(p.text, c.text) for c in chosen):
             continue
         chosen.append(p)
     return sorted(chosen, key=lambda p: (p.hit, p.start))
 
 
-def _overlaps(a: Pick, b: Pick) -> bool:
+def overlaps(a: Pick, b: Pick) -> bool:
     """Two units sharing text of the same passage (a sentence and the pair it starts)."""
     return a.hit == b.hit and a.start < b.start + len(b.quote) and b.start < a.start + len(a.quote)
 
 
-def _near_duplicate(a: str, b: str) -> bool:
+def near_duplicate(a: str, b: str) -> bool:
     """The same statement in two places (word sets overlap > 80% of the larger one)."""
     ta, tb = term_set(a), term_set(b)
     return bool(ta and tb) and len(ta & tb) / max(len(ta), len(tb)) > 0.8
