@@ -59,6 +59,14 @@ class _Lazy:
             return self._terms
 
 
+def mode_choices(settings) -> list[tuple[str, str]]:
+    """The answer modes as offered on the page. The bundled small local model composes worse than
+    the extractive answer (MEASUREMENTS.md), so it is not offered as the better choice."""
+    llm = ("Taalmodel (lokaal, proef: trager en vaak minder volledig; valt terug op extractief)"
+           if settings.llm_backend == "local" else "Taalmodel (LLM, gecontroleerd op bronnen)")
+    return [("Extractief (aanbevolen: zinnen uit de documenten)", "extractive"), (llm, "llm")]
+
+
 def build_app(settings, assistant=None) -> gr.Blocks:
     lazy = _Lazy(settings, assistant)
     auth_on = bool(load_users(settings))
@@ -216,8 +224,7 @@ def build_app(settings, assistant=None) -> gr.Blocks:
                 with gr.Accordion("Filters en instellingen", open=False):
                     docs = gr.Dropdown([], multiselect=True, label="Alleen deze documenten", elem_id="filter-doc")
                     types = gr.Dropdown([], multiselect=True, label="Alleen dit documenttype", elem_id="filter-type")
-                    mode = gr.Radio([("Extractief (zinnen uit de documenten)", "extractive"),
-                                     ("Taalmodel (LLM, gecontroleerd op bronnen)", "llm")],
+                    mode = gr.Radio(mode_choices(settings),
                                     value=settings.answer_mode, label="Antwoordwijze", visible=llm, elem_id="modus")
                 sources = gr.HTML(sources_html([]), elem_id="bronnen", js_on_load=None)
                 terms = gr.HTML("", elem_id="begrippen", js_on_load=None)
@@ -274,6 +281,12 @@ def main(settings=None) -> None:
     # index, sentence vectors, word lists): without it the first users after a start waited
     # behind that loading (20 users at start-up: p95 4.2 s, against 1.4 s warm)
     assistant.answer("Wat is de bbl?", mode="extractive")
+    if settings.answer_mode == "llm" and assistant.model_server is not None:
+        try:  # the model runs in its own process on loopback; the page works without it
+            assistant.model_server.ensure(wait_s=settings.llm_start_timeout_s)
+        except Exception as exc:  # noqa: BLE001 - llm answers fall back to extractive until it is up
+            print(f"warning: the local model did not start ({exc}); llm answers are extractive until it does",
+                  file=sys.stderr, flush=True)
     demo = build_app(settings, assistant)
     signin = f"aanmelden aan ({len(load_users(settings))} gebruikers)" if kwargs["auth"] else "aanmelden uit"
     print(f"mbo-assistent op http://{settings.host}:{settings.port} ({signin}; share={settings.share})", flush=True)

@@ -47,15 +47,25 @@ def build_similarity(embedder) -> "callable":
     return similarity
 
 
+def build_model_server(settings: Settings):
+    """The supervised local model process for MBO_LLM_BACKEND=local (started on first use), else None."""
+    if settings.llm_backend != "local":
+        return None
+    from assistant.models.server import shared_server
+
+    return shared_server(settings)
+
+
 def build_assistant(settings: Settings, retriever: HybridRetriever | None = None, chat_model_factory=None):
     """The one factory: app, CLI and evals call this; tests pass a retriever over fakes."""
     from assistant.chain import Assistant
 
     retriever = retriever or build_retriever(settings)
+    server = build_model_server(settings) if chat_model_factory is None else None
     if chat_model_factory is None and settings.llm_backend != "none":
         def chat_model_factory():
-            from assistant.llm import build_chat_model
+            from assistant.models.chat import build_chat_model
 
-            return build_chat_model(settings)
+            return build_chat_model(settings, server)
     return Assistant(settings, retriever, chat_model_factory,
-                     similarity=build_similarity(retriever.index.embedder))
+                     similarity=build_similarity(retriever.index.embedder), model_server=server)

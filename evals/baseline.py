@@ -126,9 +126,13 @@ def answer(rows: list[dict], ranked: list[list[str]], questions: list[dict], set
     from evals.run import default_supports
 
     if model is None:
-        from assistant.llm import build_chat_model
+        from assistant.factory import build_model_server
+        from assistant.models.chat import build_chat_model
 
-        model = build_chat_model(settings.model_copy(update={"llm_backend": "local"}))
+        local = settings.model_copy(update={"llm_backend": "local"})
+        server = build_model_server(local)
+        server.ensure(wait_s=local.llm_start_timeout_s)
+        model = build_chat_model(local, server)
     supports = supports or default_supports()
     for r, hits, q in zip(rows, ranked, questions):
         context = hits[:TOP_K]

@@ -252,63 +252,24 @@ def test_write_results_replaces_one_judge_and_keeps_the_others(tmp_path):
 
 
 # ------------------------------------------------------------------ real models
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # The server's prompt cache reuses ragas' long fixed instructions across calls (seconds instead of minutes
 # per claim on 2 cores). Its size limit counts only llama.cpp's state, not the ~300 MB of logits each
 # saved state also holds: without a small limit the default 2 GiB grew past 20 GB and was OOM-killed.
-PROMPT_CACHE = ["--cache", "True", "--cache_size", str(128 << 20)]
+PROMPT_CACHE = ("--cache", "True", "--cache_size", str(128 << 20))
 
 
 @pytest.fixture(scope="module")
 def qwen_endpoint(tmp_path_factory):
-    """The local Qwen GGUF served by llama-cpp-python's OpenAI-compatible server on a free loopback
-    port: yields the base URL; the server is stopped afterwards."""
-    import importlib.util
-    import subprocess
-    import sys
-    import time
-    import urllib.request
+    """The local Qwen GGUF in the app's own supervised server process (assistant.models.server):
+    yields the base URL; the process is stopped afterwards. No ragas or no model is a failure."""
+    from assistant.models.server import ModelServer
 
-    if importlib.util.find_spec("ragas") is None:
-        pytest.skip("ragas is not installed (it comes with the dev extra: pip install -e '.[dev]')")
-    from assistant.gguf import ensure_gguf
-
-    settings = Settings()
-    model = ensure_gguf(settings.llm_model, settings.cache_dir)
-    port, log = _free_port(), tmp_path_factory.mktemp("llama-server") / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model),
-                                 "--model_alias", settings.llm_model, "--host", "127.0.0.1", "--port", str(port),
-                                 "--n_ctx", "4096", "--n_threads", str(settings.llm_threads), *PROMPT_CACHE],
-                                stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/v1"
+    srv = ModelServer(Settings(data_dir=tmp_path_factory.mktemp("llama-server")), extra_args=PROMPT_CACHE)
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                urllib.request.urlopen(f"{url}/models", timeout=5).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"llama_cpp.server did not answer within 300 s:\n{log.read_text()[-3000:]}")
-                time.sleep(1)
-        yield url
+        srv.ensure(wait_s=300)
+        yield srv.base_url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        srv.stop()
 
 
 @pytest.mark.integration
@@ -337,9 +298,6 @@ def test_lexical_e5_judge_accepts_an_english_paraphrase(real_embedder):
 @pytest.mark.slow
 def test_qwen_judge_prefers_the_verbatim_claim_over_a_changed_number():
     judge = QwenJudge(Settings(llm_backend="local"))
-    try:
-        good = judge.score("De kandidaat volgt minimaal 610 uur beroepspraktijkvorming.", [PASSAGE])
-    except ModelError as e:
-        pytest.skip(f"local model not available: {e}")
+    good = judge.score("De kandidaat volgt minimaal 610 uur beroepspraktijkvorming.", [PASSAGE])  # no model: fails
     bad = judge.score("De kandidaat volgt minimaal 810 uur beroepspraktijkvorming.", [PASSAGE])
     assert good > bad
