@@ -4,8 +4,8 @@
 assistant=None)` returns the gr.Blocks for tests. Layout: chat with streamed answers whose [n]
 markers link to the sources panel (cited passage, supporting sentence marked, surrounding
 text), audience switch with example questions, glossary, filters, feedback, and an upload area
-for admins. Non-goals: answering (assistant/chain.py), HTML details (assistant/page.py),
-storage (assistant/feedback.py), ingest (ingest/pipeline.py).
+for admins. Non-goals: answering (assistant/answer/chain.py), HTML details (assistant/web/page.py),
+storage (assistant/web/feedback.py), ingest (ingest/pipeline.py).
 """
 
 import html
@@ -15,14 +15,14 @@ import time
 
 import gradio as gr
 
-from assistant import glossary
-from assistant.access import checker, load_users, may_upload
-from assistant.compose import as_dict
-from assistant.errors import MboError
-from assistant.feedback import FeedbackStore, settings_summary
-from assistant.page import answer_html, partial_html, sources_html, stream_pieces
-from assistant.types import Filters
-from assistant.ui import CSS, EXAMPLES, HEAD, PLACEHOLDER, dutch_error, thanks, too_long
+from assistant.web import terms as glossary
+from assistant.web.access import checker, load_users, may_upload
+from assistant.answer.compose import as_dict
+from ingest.errors import MboError
+from assistant.web.feedback import FeedbackStore, settings_summary
+from assistant.web.page import answer_html, partial_html, sources_html, stream_pieces
+from ingest.types import Filters
+from assistant.web.ui import CSS, EXAMPLES, HEAD, PLACEHOLDER, dutch_error, thanks, too_long
 
 ANSWER_WORKERS = 8  # answers computed at once (the rest wait in the queue); 4 gave p95 2.2 s with 20 users, see MEASUREMENTS.md
 
@@ -43,7 +43,7 @@ class _Lazy:
             return self._assistant
 
     def view(self):
-        from assistant.docview import DocView
+        from assistant.web.docview import DocView
 
         index = self.get().retriever.index
         with self._lock:
@@ -179,7 +179,7 @@ def build_app(settings, assistant=None) -> gr.Blocks:
             raise gr.Error("Alleen beheerders mogen documenten toevoegen.")
         if not files:
             return "Kies eerst één of meer bestanden (PDF, HTML, TXT of MD).", gr.skip(), gr.skip(), gr.skip()
-        from assistant.uploads import add_documents
+        from assistant.web.uploads import add_documents
 
         paths = [f if isinstance(f, str) else getattr(f, "path", None) or f.name for f in files]
         results = add_documents(paths, settings, lazy.get().retriever.index,
@@ -261,7 +261,7 @@ def build_app(settings, assistant=None) -> gr.Blocks:
 def launch_kwargs(settings) -> dict:
     """Everything demo.launch needs from the settings (tests override the port). Gradio refuses
     files over max_file_size before they reach upload(); add_documents checks again per file."""
-    from assistant.uploads import MB
+    from assistant.web.uploads import MB
 
     users = load_users(settings)
     return dict(server_name=settings.host, server_port=settings.port, share=settings.share, auth=checker(users),
@@ -272,9 +272,9 @@ def launch_kwargs(settings) -> dict:
 def main(settings=None) -> None:
     """Build the assistant (and load the models) first, so the first question is not slow."""
     from assistant.factory import build_assistant
-    from assistant.settings import Settings
+    from ingest.settings import load_settings
 
-    settings = settings or Settings()
+    settings = settings or load_settings()
     kwargs = launch_kwargs(settings)  # fails early on a bad users file
     assistant = build_assistant(settings)
     # one extractive answer loads everything the answer path uses (embedding model, lexical
@@ -293,7 +293,24 @@ def main(settings=None) -> None:
     demo.launch(**kwargs)
 
 
-if __name__ == "__main__":
-    from assistant.cli import main as cli_main
+def cli(argv: list[str] | None = None) -> int:
+    """`python app.py [--host H] [--port P]`, also run by `mbo-assistant serve`."""
+    import argparse
 
-    sys.exit(cli_main(["serve", *sys.argv[1:]]))
+    from ingest.errors import MboError
+    from ingest.settings import load_settings
+
+    p = argparse.ArgumentParser(prog="mbo-assistant serve", description="start the web page")
+    p.add_argument("--host", help="default: MBO_HOST (127.0.0.1)")
+    p.add_argument("--port", type=int, help="default: MBO_PORT (7860)")
+    args = p.parse_args(argv)
+    try:
+        main(load_settings(**{k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}))
+    except MboError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(cli())

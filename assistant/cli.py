@@ -1,4 +1,7 @@
-"""The `mbo-assistant` command line: ingest, retrieve (and more as they land).
+"""The `mbo-assistant` command line: ingest, retrieve, ask, eval, serve, feedback export.
+
+`eval` and `serve` run evals/cli.py and app.py in a child process, so the layers above this
+one are never imported (import-linter's contract in pyproject.toml).
 
 Settings are read here, once, and passed down. Exit codes: 0 ok, 1 some files failed,
 2 bad input or configuration.
@@ -8,17 +11,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import time
 from pathlib import Path
 
-from pydantic import ValidationError
+from assistant.answer.query import check_question
+from ingest.errors import InputError, MboError
+from ingest.settings import Settings, load_settings
 
-from assistant.errors import ConfigError, InputError, MboError
-from assistant.query import check_question
-from assistant.settings import Settings
-from evals.judges import JUDGES
-
+# subcommands that belong to a layer above this one: run as `python -m MODULE ARGS…`
+DELEGATED = {"eval": ("evals", "answer (and score) a question set (see mbo-eval --help)"),
+             "serve": ("app", "start the web page (default http://127.0.0.1:7860); --host, --port")}
 
 
 def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
@@ -52,9 +56,9 @@ def _read_history(path: str | None) -> list[tuple[str, str]]:
 
 
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.compose import as_dict
+    from assistant.answer.compose import as_dict
     from assistant.factory import build_assistant
-    from assistant.types import Filters
+    from ingest.types import Filters
 
     question = check_question(args.question, settings.max_question_chars)
     history = _read_history(args.history)
@@ -84,7 +88,7 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.factory import build_retriever
-    from assistant.types import Filters
+    from ingest.types import Filters
 
     question = check_question(args.question, settings.max_question_chars)
     t0 = time.perf_counter()
@@ -105,22 +109,8 @@ def _cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from evals.run import main as run_eval
-
-    return run_eval(args, settings)
-
-
-def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    import app
-
-    updates = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
-    app.main(settings.model_copy(update=updates) if updates else settings)
-    return 0
-
-
 def _cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.feedback import FeedbackStore, export_csv, export_jsonl
+    from assistant.web.feedback import FeedbackStore, export_csv, export_jsonl
 
     if not (args.csv or args.jsonl):  # both, to the default files
         args.csv, args.jsonl = "out/feedback.csv", "out/feedback-questions.jsonl"
@@ -160,23 +150,8 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--type", action="append", help="only this document type (repeatable)")
     ask.add_argument("--json", action="store_true")
     ask.set_defaults(func=_cmd_ask)
-    ev = sub.add_parser("eval", help="answer (and score) a question set")
-    ev.add_argument("questions", help="JSONL question set, e.g. evals/questions/dev.jsonl")
-    ev.add_argument("--mode", choices=("extractive", "llm"), default=None)
-    ev.add_argument("--out", help="write RESULTS.jsonl here")
-    ev.add_argument("--report", help="write report.md and report.html into this folder")
-    ev.add_argument("--no-score", action="store_true", help="only answer (id and question needed)")
-    ev.add_argument("--compare", help="an older RESULTS.jsonl to diff against in the report")
-    ev.add_argument("--baseline", help="results of python -m evals.baseline (e.g. evals/results/baseline_dev.jsonl): "
-                                       "adds a 'baseline' column to the summary table and the report")
-    ev.add_argument("--judge", default="lexical", choices=JUDGES,
-                    help="support judge for citation recall/precision and faithfulness (default lexical; "
-                         "ragas computes faithfulness with ragas over MBO_LLM_BACKEND=openai)")
-    ev.set_defaults(func=_cmd_eval)
-    srv = sub.add_parser("serve", help="start the web page (default http://127.0.0.1:7860)")
-    srv.add_argument("--host", help="default: MBO_HOST (127.0.0.1)")
-    srv.add_argument("--port", type=int, help="default: MBO_PORT (7860)")
-    srv.set_defaults(func=_cmd_serve)
+    for name, (_, help_text) in DELEGATED.items():
+        sub.add_parser(name, help=help_text, add_help=False)
     fb = sub.add_parser("feedback", help="feedback given on the page")
     fb_sub = fb.add_subparsers(dest="action", required=True)
     exp = fb_sub.add_parser("export", help="write the feedback as CSV and as a JSONL draft question set "
@@ -188,15 +163,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in DELEGATED:  # same stdout, stderr and exit code as the child
+        return subprocess.call([sys.executable, "-m", DELEGATED[argv[0]][0], *argv[1:]])
     args = parser().parse_args(argv)
     try:
-        try:
-            settings = Settings()
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = "MBO_" + str(err["loc"][0]).upper() if err.get("loc") else "settings"
-            raise ConfigError(f"{field}={err.get('input')!r}: {err['msg']}; fix or unset it") from None
-        return args.func(args, settings)
+        return args.func(args, load_settings())
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from assistant.settings import Settings
+from ingest.settings import Settings
 from ingest.index import Embedder, Index
 
 if TYPE_CHECKING:  # langchain is ~1.5 s of imports that `mbo-assistant ingest` does not need
-    from assistant.retrieve import HybridRetriever
+    from assistant.answer.retrieve import HybridRetriever
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -24,7 +24,7 @@ def build_index(settings: Settings, embedder: Embedder | None = None, client=Non
 
 
 def build_retriever(settings: Settings, index: Index | None = None) -> HybridRetriever:
-    from assistant.retrieve import HybridRetriever
+    from assistant.answer.retrieve import HybridRetriever
 
     return HybridRetriever(index=index or build_index(settings), k=settings.retrieve_k,
                            dense_k=settings.dense_k, lexical_k=settings.lexical_k, rrf_k=settings.rrf_k)
@@ -58,7 +58,7 @@ def build_model_server(settings: Settings):
 
 def build_assistant(settings: Settings, retriever: HybridRetriever | None = None, chat_model_factory=None):
     """The one factory: app, CLI and evals call this; tests pass a retriever over fakes."""
-    from assistant.chain import Assistant
+    from assistant.answer.chain import Assistant
 
     retriever = retriever or build_retriever(settings)
     server = build_model_server(settings) if chat_model_factory is None else None

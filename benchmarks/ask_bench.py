@@ -34,7 +34,7 @@ def main() -> None:
         subprocess.run([exe, "ask", qs[0], "--mode", mode, "--json"], check=True, capture_output=True)
         print(f"{mode}: cold first question (new process, models loaded) {time.perf_counter() - t:.1f} s")
     from assistant.factory import build_assistant
-    from assistant.settings import Settings
+    from ingest.settings import Settings
 
     a = build_assistant(Settings())
     for mode in modes:

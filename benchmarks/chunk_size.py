@@ -18,8 +18,8 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[500, 900, 1300])
     args = ap.parse_args()
     from assistant.factory import build_index, build_retriever
-    from assistant.followup import standalone
-    from assistant.settings import Settings
+    from assistant.answer.followup import standalone
+    from ingest.settings import Settings
     from evals import metrics as M
     from evals.questions import load_questions
     from ingest.embed import E5Embeddings

@@ -41,8 +41,8 @@ from fuzz_cases import DUTCH, GOOD, GOOD_NAME, GOOD_QUESTION, cases, valid_pdf  
 def ingest_folder(folder: Path, data_dir: Path) -> dict:
     """Ingest a batch folder and check the index; returns a picklable result."""
     sys.path.insert(0, str(REPO))
-    from assistant.retrieve import HybridRetriever
-    from assistant.settings import Settings
+    from assistant.answer.retrieve import HybridRetriever
+    from ingest.settings import Settings
     from ingest.index import Index
     from ingest.lexical import stamp_of
     from ingest.pipeline import ingest

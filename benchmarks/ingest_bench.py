@@ -45,7 +45,7 @@ def main() -> None:
     ap.add_argument("--questions", type=int, default=100)
     args = ap.parse_args()
     from assistant.factory import build_assistant, build_index
-    from assistant.settings import Settings
+    from ingest.settings import Settings
     from ingest.embed import E5Embeddings
     from ingest.index import Index
     from ingest.pipeline import ingest

@@ -75,7 +75,7 @@ def child(argv: list[str]) -> int:
         mark(progress, "done")
         return rc
     if mode == "reference":
-        from assistant.settings import Settings
+        from ingest.settings import Settings
 
         index = Index(Settings(), HashEmbedder())
         print(json.dumps({"ids": sorted(index._get(include=[])["ids"]), "docs": sorted(index.documents())}))
@@ -107,8 +107,8 @@ def _state(settings, emb) -> dict:
 
 
 def _repair(folder: Path, ref: dict) -> int:
-    from assistant.extractive import sentences_of
-    from assistant.settings import Settings
+    from assistant.answer.extractive import sentences_of
+    from ingest.settings import Settings
     from ingest.index import Index
     from ingest.lexical import LexicalIndex
     from ingest.pipeline import ingest

@@ -50,7 +50,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=Path(__file__).with_name("llm_results.json"))
     args = ap.parse_args()
     from assistant.factory import build_assistant
-    from assistant.settings import Settings
+    from ingest.settings import Settings
     from evals.questions import load_questions
     from tqdm import tqdm
 

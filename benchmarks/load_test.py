@@ -28,7 +28,7 @@ from evals.metrics import percentile  # noqa: E402
 
 
 def question_pool(limit: int = 60) -> list[str]:
-    from assistant.ui import EXAMPLES
+    from assistant.web.ui import EXAMPLES
 
     pool = [q for qs in EXAMPLES.values() for q in qs]
     pool += [q["question"] for q in dev_questions()

@@ -11,11 +11,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
-    from assistant import retrieve
+    from assistant.answer import retrieve
     from assistant.factory import build_index
-    from assistant.followup import standalone
-    from assistant.retrieve import HybridRetriever
-    from assistant.settings import Settings
+    from assistant.answer.followup import standalone
+    from assistant.answer.retrieve import HybridRetriever
+    from ingest.settings import Settings
     from evals import metrics as M
     from evals.questions import load_questions
 

@@ -77,7 +77,7 @@ def add_document(folder: Path, k: int) -> None:
 
 
 def _settings(data: Path):
-    from assistant.settings import Settings
+    from ingest.settings import Settings
 
     return Settings(data_dir=data)
 
@@ -183,9 +183,9 @@ def phase_build(work: Path, n: int) -> dict:
 
 
 def phase_query(work: Path, n: int, questions: list[dict]) -> dict:
-    from assistant.extractive import sentences_of
+    from assistant.answer.extractive import sentences_of
     from assistant.factory import build_assistant, build_index, build_retriever
-    from assistant.types import Filters
+    from ingest.types import Filters
     from evals.metrics import percentile
     from ingest.embed import E5Embeddings
     from ingest.index import from_metadata

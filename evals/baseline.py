@@ -27,8 +27,8 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import MboError, ModelError
-from assistant.settings import Settings
+from ingest.errors import MboError, ModelError
+from ingest.settings import Settings, load_settings
 
 CHUNK_SIZE, CHUNK_OVERLAP, TOP_K, DEPTH = 1000, 200, 4, 10
 MODE = "baseline"
@@ -179,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         questions = load_questions(args.questions)
         if args.limit:
             questions = questions[:args.limit]
-        settings = Settings()
+        settings = load_settings()
         rows, ranked = run_baseline(questions, settings)
         if args.answer:
             answer(rows, ranked, questions, settings)

@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.errors import InputError, MboError
+from ingest.errors import InputError, MboError
 from evals.questions import read_objects
 
 HERE = Path(__file__).resolve().parent
@@ -184,13 +184,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scores", type=Path, help="also write every pair's score per judge to this JSON file")
     args = ap.parse_args(argv)
     try:
-        from assistant.settings import Settings
+        from ingest.settings import load_settings
         from evals.judges import build_judge
 
         pairs = load_calibration(args.data)
         if args.limit:
             pairs = pairs[:args.limit]
-        settings = Settings()
+        settings = load_settings()
         names = ["lexical", "lexical-e5", "qwen"] if args.judge == "all" else [args.judge]
         all_scores = {}
         for name in names:  # written after each judge, so a failing later judge keeps the earlier ones

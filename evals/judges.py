@@ -2,7 +2,7 @@
 
 Every judge has a `name`, a `threshold`, `score(claim, passages) -> float` (higher = more likely
 supported; used for AUC) and `supports(claim, passages) -> bool`:
-  - LexicalJudge: assistant.support.check (numbers, names, negation, word overlap; optionally
+  - LexicalJudge: assistant.answer.support.check (numbers, names, negation, word overlap; optionally
     e5 similarity for cross-lingual claims). Microseconds, no model.
   - QwenJudge: P(yes) of the local Qwen GGUF (assistant.models.engine.judge_yes_prob), max over passages.
   - RagasJudge: ragas' Faithfulness metric (claim split into statements, NLI per statement) with
@@ -20,8 +20,8 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
-from assistant.errors import ConfigError, ModelError
-from assistant.settings import Settings
+from ingest.errors import ConfigError, ModelError
+from ingest.settings import Settings
 
 JUDGES = ("lexical", "lexical-e5", "qwen", "ragas")
 # Chosen on evals/calibration.jsonl with llm.JUDGE_PROMPT as of 2026-11-23: 2-fold cross-validation picked
@@ -41,7 +41,7 @@ class Judge(Protocol):
 
 
 class LexicalJudge:
-    """assistant.support.check as a judge: score = Verdict.score, supports = Verdict.supported."""
+    """assistant.answer.support.check as a judge: score = Verdict.score, supports = Verdict.supported."""
 
     threshold = 0.5  # check() gives supported claims >= 0.5 and unsupported ones < 0.5
 
@@ -50,7 +50,7 @@ class LexicalJudge:
         self.name = "lexical-e5" if similarity is not None else "lexical"
 
     def verdict(self, claim: str, passages: Sequence[str]):
-        from assistant.support import check
+        from assistant.answer.support import check
 
         return check(claim, list(passages), similarity=self.similarity)
 

@@ -2,7 +2,7 @@
 so every metric is unit-testable. Non-goals: running the assistant (run.py), reports (report.py).
 
 Notation: an answer has sentences s_1..s_m; sentence s_i cites passages C_i; `supports(claim,
-passages)` is a pluggable support judge (evals/judges.py; default: assistant.support.check).
+passages)` is a pluggable support judge (evals/judges.py; default: assistant.answer.support.check).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.cite import MARKER, parse_citations
+from assistant.answer.cite import MARKER, parse_citations
 
 Supports = Callable[[str, list[str]], bool]
 _WS = re.compile(r"\s+")

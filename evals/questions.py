@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from assistant.errors import InputError
+from ingest.errors import InputError
 
 _KEYS = {"id", "question", "history", "answerable", "facts", "quote", "doc_id", "audience", "tags"}
 

@@ -13,8 +13,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from assistant.compose import as_dict
-from assistant.errors import MboError
+from assistant.answer.compose import as_dict
+from ingest.errors import MboError
 from evals import metrics as M
 
 Supports = Callable[[str, list[str]], bool]
@@ -23,7 +23,7 @@ HIT_KS = (1, 3, 4, 5, 10)  # hit@4 = the LangChain tutorial's top-4, for the bas
 
 
 def default_supports() -> Supports:
-    from assistant.support import check
+    from assistant.answer.support import check
 
     return lambda claim, passages: check(claim, passages).supported
 
@@ -108,7 +108,7 @@ def evaluate(assistant, questions: Sequence[dict], mode: str | None = None, scor
              supports: Supports | None = None, bar=None, judge=None) -> list[dict]:
     """Answer and score. `judge` (evals.judges) is the support judge for citation recall/precision
     and faithfulness; a judge with its own `faithfulness(claims, passages)` (ragas) computes that
-    metric itself. Default: the lexical judge (assistant.support.check)."""
+    metric itself. Default: the lexical judge (assistant.answer.support.check)."""
     rows = answer_all(assistant, questions, mode, bar)
     if not score:
         return rows
@@ -154,7 +154,7 @@ def read_jsonl(path: Path) -> list[dict]:
 
 def load_baseline(path: Path, ids: Sequence[str]) -> list[dict]:
     """The rows of an evals.baseline results file that belong to this run's questions."""
-    from assistant.errors import InputError
+    from ingest.errors import InputError
 
     try:
         rows = read_jsonl(path)

@@ -15,7 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 
-from assistant.types import Chunk, CleanDoc
+from ingest.types import Chunk, CleanDoc
 
 # "2. Beroepsgerichte opleiding", "5.2 Levensonderhoud", "Bijlage 1: Investeringen ..."
 _NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})*)\.?\s+(?P<title>\S.*)$")

@@ -20,7 +20,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from assistant.types import CleanDoc, LoadedDoc
+from ingest.types import CleanDoc, LoadedDoc
 from ingest.hyphens import hyphen_end, join, vocabulary
 
 _KAMERSTUK = re.compile(r"^Tweede Kamer, vergaderjaar \d{4}\s*[–-]\s*\d{4},.*nr\.\s*\d+\s+(\d{1,3})$")

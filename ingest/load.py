@@ -14,8 +14,8 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from assistant.errors import LoadError
-from assistant.types import DocMeta, LoadedDoc, Page
+from ingest.errors import LoadError
+from ingest.types import DocMeta, LoadedDoc, Page
 
 SUPPORTED = (".txt", ".md", ".pdf", ".html", ".htm")
 MAX_BYTES = 50 * 1024 * 1024  # a policy document is far smaller; bigger is a mistake

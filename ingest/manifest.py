@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from assistant.errors import InputError
-from assistant.types import DocMeta
+from ingest.errors import InputError
+from ingest.types import DocMeta
 
 MANIFEST = "manifest.json"
 _FIELDS = ("doc_id", "title", "publisher", "doc_type", "date", "period", "identifiers", "source")

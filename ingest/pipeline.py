@@ -16,9 +16,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from assistant.errors import InputError, LoadError, StoreError
-from assistant.settings import Settings
-from assistant.types import Chunk, DocMeta, Failure, IngestReport
+from ingest.errors import InputError, LoadError, StoreError
+from ingest.settings import Settings
+from ingest.types import Chunk, DocMeta, Failure, IngestReport
 from ingest.chunk import chunk
 from ingest.clean import clean
 from ingest.index import Index
@@ -111,7 +111,7 @@ def ingest(paths: Sequence[Path], settings: Settings, index: Index, *, rebuild: 
         removed = counts.removed + _remove_missing(index, prepared, present)
         index.refresh_lexical()
         if sentences:
-            from assistant.extractive import sentences_of
+            from ingest.units import sentences_of
 
             texts = [t for _, chunks, _ in prepared for c in chunks for t, _, _ in sentences_of(c)]
             todo = index.sentences.missing(texts)

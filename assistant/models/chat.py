@@ -5,7 +5,7 @@ supervised local server (MBO_LLM_BACKEND=local, server.ModelServer) or a remote 
 (MBO_LLM_BACKEND=openai), or ChatOllama. The client never retries a local request: a dead
 model process means an extractive fallback now and a restart in the background, not a wait.
 
-Non-goals: prompts (assistant.prompts), starting processes (server.py), judging (engine.py).
+Non-goals: prompts (assistant.models.prompts), starting processes (server.py), judging (engine.py).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import ConfigError
-from assistant.settings import Settings
+from ingest.errors import ConfigError
+from ingest.settings import Settings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel

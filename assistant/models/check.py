@@ -15,8 +15,8 @@ import subprocess
 import sys
 import time
 
-from assistant.errors import ModelError
-from assistant.settings import Settings
+from ingest.errors import ModelError
+from ingest.settings import load_settings
 
 _CHILD = """
 import sys, time
@@ -50,7 +50,7 @@ def check_model(model_path: str, timeout_s: float = 300.0, child: str = _CHILD) 
 def main(argv: list[str] | None = None) -> int:
     from assistant.models.gguf import ensure_gguf
 
-    settings = Settings()
+    settings = load_settings()
     t = time.perf_counter()
     try:
         path = ensure_gguf(settings.llm_model, settings.cache_dir)

@@ -16,9 +16,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import ModelError
-from assistant.prompts import render
-from assistant.settings import Settings
+from ingest.errors import ModelError
+from assistant.models.prompts import render
+from ingest.settings import Settings
 
 YES = ("yes", "Yes", " yes", " Yes", "YES")
 NO = ("no", "No", " no", " No", "NO")

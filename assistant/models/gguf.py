@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.errors import ModelError
+from ingest.errors import ModelError
 
 GGUF_MAGIC = b"GGUF"
 

@@ -28,8 +28,8 @@ import threading
 import time
 from pathlib import Path
 
-from assistant.errors import ModelError
-from assistant.settings import Settings
+from ingest.errors import ModelError
+from ingest.settings import Settings
 
 _PR_SET_PDEATHSIG = 1
 MAX_BACKOFF_S = 60.0

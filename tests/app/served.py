@@ -6,7 +6,7 @@ from __future__ import annotations
 import socket
 from contextlib import contextmanager
 
-from assistant.settings import REPO_ROOT, Settings
+from ingest.settings import REPO_ROOT, Settings
 
 FIXTURE_CORPUS = REPO_ROOT / "tests" / "fixtures" / "corpus"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from assistant.settings import REPO_ROOT
+from ingest.settings import REPO_ROOT
 from served import fixture_settings, serve
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

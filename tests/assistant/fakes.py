@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.types import Chunk, DocMeta, Hit
+from ingest.types import Chunk, DocMeta, Hit
 from ingest.chunk import chunk_id
 from ingest.lexical import LexicalIndex
 from ingest.sentences import SentenceVectors

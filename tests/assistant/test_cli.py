@@ -80,3 +80,27 @@ def test_ingest_of_a_bad_file_exits_1_and_names_it(tmp_path, monkeypatch, capsys
     summary = _summary(captured.out)
     assert (summary["documents"], summary["failed"]) == (1, 1) and summary["embedded"] == summary["chunks"] >= 1
     assert captured.err.startswith(f"FAILED {folder / 'leeg.txt'}: the file is empty")
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("command, module", [("eval", "evals"), ("serve", "app")])
+def test_eval_and_serve_run_their_layer_in_a_child_process(monkeypatch, command, module):
+    """assistant/ never imports evals/ or app.py: those subcommands are `python -m MODULE ARGS`."""
+    import subprocess as sp
+    import sys
+
+    from assistant import cli
+
+    calls = []
+    monkeypatch.setattr(sp, "call", lambda cmd: calls.append(cmd) or 7)
+    assert cli.main([command, "x.jsonl", "--flag"]) == 7  # the child's exit code is ours
+    assert calls == [[sys.executable, "-m", module, "x.jsonl", "--flag"]]
+
+
+@pytest.mark.integration
+def test_eval_through_mbo_assistant_names_a_missing_question_file(tmp_path, capfd):
+    from assistant.cli import main
+
+    missing = tmp_path / "missing.jsonl"
+    assert main(["eval", str(missing), "--no-score"]) == 2
+    assert str(missing) in capfd.readouterr().err

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from assistant.factory import build_assistant, build_index, build_retriever
-from assistant.settings import Settings
+from ingest.settings import Settings
 from ingest.pipeline import ingest
 from tests.conftest import FIXTURE_CORPUS
 

@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from assistant.errors import ConfigError, InputError, ModelError
-from assistant.settings import Settings
+from ingest.errors import ConfigError, InputError, ModelError
+from ingest.settings import Settings
 from evals.calibrate import Pair, auc, best_threshold, evaluate, load_calibration, write_results
 from evals.judges import Judge, LexicalJudge, QwenJudge, RagasJudge, build_judge
 
@@ -115,11 +115,11 @@ def test_eval_takes_faithfulness_from_a_judge_that_has_its_own():
 
 @pytest.mark.unit
 def test_eval_command_takes_judge_and_baseline():
-    from assistant.cli import parser
+    from evals.cli import parser
 
-    args = parser().parse_args(["eval", "q.jsonl", "--judge", "ragas", "--baseline", "b.jsonl"])
+    args = parser().parse_args(["q.jsonl", "--judge", "ragas", "--baseline", "b.jsonl"])
     assert args.judge == "ragas" and args.baseline == "b.jsonl"
-    assert parser().parse_args(["eval", "q.jsonl"]).judge == "lexical"
+    assert parser().parse_args(["q.jsonl"]).judge == "lexical"
 
 
 @pytest.mark.unit

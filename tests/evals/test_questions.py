@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import InputError
+from ingest.errors import InputError
 from evals.questions import load_questions
 from ingest.clean import clean
 from ingest.load import load

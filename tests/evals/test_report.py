@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import InputError
+from ingest.errors import InputError
 from evals.baseline import answer as baseline_answer
 from evals.baseline import describe, retrieval_row
 from evals.report import summary_table, write_report

@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.types import CleanDoc, DocMeta
+from ingest.types import CleanDoc, DocMeta
 from ingest.chunk import chunk, chunk_id
 
 pytestmark = pytest.mark.unit

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.types import DocMeta, LoadedDoc, Page
+from ingest.types import DocMeta, LoadedDoc, Page
 from ingest.clean import clean
 from ingest.load import load
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from assistant.errors import LoadError
-from assistant.types import DocMeta
+from ingest.errors import LoadError
+from ingest.types import DocMeta
 from ingest.load import load, slug
 
 pytestmark = pytest.mark.unit

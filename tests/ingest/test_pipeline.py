@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from assistant.errors import StoreError
+from ingest.errors import StoreError
 from ingest.index import Index
 from ingest.pipeline import ingest, ingest_lock
 from tests.conftest import FakeEmbedder
@@ -140,7 +140,7 @@ def test_second_ingest_refuses_while_one_runs(settings):
 
 
 def test_missing_path_is_a_clear_error(settings, tmp_path):
-    from assistant.errors import InputError
+    from ingest.errors import InputError
 
     with pytest.raises(InputError, match="no such file"):
         _run(settings, tmp_path / "nergens")

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import StoreError
-from assistant.extractive import sentences_of
+from ingest.errors import StoreError
+from assistant.answer.extractive import sentences_of
 from ingest.index import Index, from_metadata
 from ingest.lexical import LexicalIndex, stamp_of
 from ingest.pipeline import ingest
@@ -32,7 +32,7 @@ CHILD = r"""
 import sys, time
 from pathlib import Path
 import bm25s
-from assistant.settings import Settings
+from ingest.settings import Settings
 from ingest.index import Index
 from ingest.pipeline import ingest
 from ingest.sentences import SentenceVectors
@@ -82,7 +82,7 @@ def _corpus(tmp_path) -> Path:
 
 
 def _settings(data: Path):
-    from assistant.settings import Settings
+    from ingest.settings import Settings
 
     return Settings(data_dir=data, chunk_size=400, chunk_min=80, embed_batch_size=2)
 
@@ -211,7 +211,7 @@ def test_malformed_files_fail_cleanly_and_the_index_stays_intact(tmp_path):
 
 
 def _settings_for_fuzz(data: Path):
-    from assistant.settings import Settings
+    from ingest.settings import Settings
 
     return Settings(data_dir=data)
 

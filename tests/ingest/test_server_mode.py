@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.retrieve import HybridRetriever
-from assistant.settings import Settings
+from assistant.answer.retrieve import HybridRetriever
+from ingest.settings import Settings
 from ingest.index import Index
 from ingest.pipeline import ingest
 from tests.conftest import FIXTURE_CORPUS, FakeEmbedder

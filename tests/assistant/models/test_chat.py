@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.errors import ConfigError
+from ingest.errors import ConfigError
 from assistant.models.chat import build_chat_model
-from assistant.settings import Settings
+from ingest.settings import Settings
 
 
 class _Server:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.errors import ModelError
+from ingest.errors import ModelError
 from assistant.models.check import check_model
 
 
@@ -32,7 +32,7 @@ def test_a_working_child_gives_its_line():
 @pytest.mark.integration
 def test_the_real_model_generates_on_this_cpu():
     from assistant.models.gguf import ensure_gguf
-    from assistant.settings import Settings
+    from ingest.settings import Settings
 
     s = Settings()
     line = check_model(str(ensure_gguf(s.llm_model, s.cache_dir)))

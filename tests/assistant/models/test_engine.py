@@ -6,10 +6,10 @@ import math
 
 import pytest
 
-from assistant.errors import ModelError
+from ingest.errors import ModelError
 from assistant.models.engine import _yes_share, judge_yes_prob, yes_probability
-from assistant.prompts import render
-from assistant.settings import Settings
+from assistant.models.prompts import render
+from ingest.settings import Settings
 
 
 class _Engine:

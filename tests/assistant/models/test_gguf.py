@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import ModelError
+from ingest.errors import ModelError
 from assistant.models import gguf
 from assistant.models.gguf import PartSet, ensure_gguf, find_parts
 

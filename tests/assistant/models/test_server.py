@@ -13,9 +13,9 @@ import time
 
 import pytest
 
-from assistant.errors import ModelError
+from ingest.errors import ModelError
 from assistant.models.server import ModelServer, free_port
-from assistant.settings import Settings
+from ingest.settings import Settings
 
 pytestmark = pytest.mark.unit
 
@@ -106,7 +106,7 @@ def test_the_process_ends_with_its_parent(tmp_path):
     parent = textwrap.dedent(f"""
         import sys, time
         from assistant.models.server import ModelServer
-        from assistant.settings import Settings
+        from ingest.settings import Settings
         srv = ModelServer(Settings(data_dir={str(tmp_path)!r}, llm_port={port}),
                           command=[sys.executable, "-c", {FAKE!r}, "{port}"])
         srv.ensure(wait_s=15)

@@ -1,0 +1,1 @@
+"""Answering: question analysis, retrieval, extractive and llm answers, citation checks."""

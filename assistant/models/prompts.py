@@ -1,0 +1,40 @@
+"""Prompts are data: Dutch text files in assistant/models/prompts/, rendered strictly.
+
+`render(name, **values)` fills {placeholders}; a missing or unknown placeholder is a
+PromptError naming the file and the variable. Literal braces are written {{ and }}.
+Non-goal: templating logic (loops, conditions) - the caller prepares the values.
+"""
+
+from __future__ import annotations
+
+import string
+from functools import lru_cache
+from importlib.resources import files
+
+from ingest.errors import PromptError
+
+
+@lru_cache(maxsize=None)
+def load(name: str) -> str:
+    try:
+        return files("assistant.models").joinpath(f"prompts/{name}.txt").read_text("utf-8")
+    except FileNotFoundError:
+        raise PromptError(f"prompt {name!r} not found in assistant/models/prompts/; add {name}.txt") from None
+
+
+def fields(template: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(template) if f is not None}
+
+
+def render(name: str, **values: object) -> str:
+    template = load(name)
+    needed = fields(template)
+    missing = needed - set(values)
+    if missing:
+        raise PromptError(f"prompt {name!r} needs {sorted(missing)} but got only {sorted(values)}; "
+                          "pass every placeholder")
+    extra = set(values) - needed
+    if extra:
+        raise PromptError(f"prompt {name!r} has no placeholder {sorted(extra)}; remove them or add "
+                          f"them to prompts/{name}.txt")
+    return template.format(**values)

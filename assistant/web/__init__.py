@@ -1,0 +1,1 @@
+"""The Gradio page's parts: rendering, uploads, access, feedback, terms."""

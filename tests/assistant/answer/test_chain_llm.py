@@ -1,0 +1,77 @@
+"""llm mode end to end with the real local model in its own supervised process, over the
+bundled corpus. These run in CI: a missing or broken model fails them (no skip), and an
+extractive fallback where the model should have answered is a failure too."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from assistant.answer.types import Answer
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+# (question, key fact): one fact each, stated in one passage
+EASY = [
+    ("Hoeveel uur beroepspraktijkvorming volgt een bbl-student minimaal?", "610"),
+    ("Hoe lang duurt de entreeopleiding?", "1 jaar"),
+    ("Wie betaalt het cursusgeld voor een bbl-opleiding?", "cursusgeld"),
+]
+
+
+@pytest.fixture(scope="module")
+def llm_assistant(corpus_settings):
+    from assistant.factory import build_assistant
+
+    settings = corpus_settings.model_copy(update={"llm_backend": "local", "llm_timeout_s": 300})
+    a = build_assistant(settings)
+    yield a
+    a.model_server.stop()
+
+
+def _run(assistant, question: str, on_delta=None) -> tuple[list[str], Answer]:
+    deltas, final = [], None
+    for event in assistant.stream(question, mode="llm"):
+        if isinstance(event, str):
+            deltas.append(event)
+            if on_delta:
+                on_delta(len(deltas))
+        else:
+            final = event
+    return deltas, final
+
+
+def _verified(ans: Answer) -> None:
+    assert ans.citations, "an answer without citations"
+    shown = [s for s in ans.sentences if s.text in ans.text]
+    assert shown and all(s.supported and s.cites for s in shown), [(s.text, s.supported) for s in shown]
+
+
+@pytest.mark.parametrize("question, fact", EASY)
+def test_the_model_itself_answers_easy_questions(llm_assistant, question, fact):
+    deltas, ans = _run(llm_assistant, question)
+    assert deltas, "the model streamed no tokens"
+    assert ans.mode == "llm" and not any("extractief" in n for n in ans.notes), ans.notes
+    assert ans.answered and fact in ans.text, ans.text
+    _verified(ans)
+    assert 0 < ans.timings["first_token"] <= ans.timings["total"]
+
+
+def test_a_killed_model_process_gives_the_extractive_fallback_and_comes_back(llm_assistant):
+    server = llm_assistant.model_server
+    server.ensure(wait_s=300)
+    victim = server.pid
+
+    def kill_once(n):
+        if n == 1:
+            os.kill(victim, signal.SIGKILL)
+
+    _, ans = _run(llm_assistant, EASY[0][0], on_delta=kill_once)
+    assert ans.answered and "610" in ans.text
+    assert any("extractief samengesteld" in n for n in ans.notes), ans.notes
+    _verified(ans)
+    _, again = _run(llm_assistant, EASY[0][0])  # waits while the supervisor restarts the process
+    assert again.mode == "llm" and not any("extractief" in n for n in again.notes), again.notes
+    assert server.pid not in (None, victim) and server.restarts >= 1
