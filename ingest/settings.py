@@ -83,8 +83,10 @@ class Settings(BaseSettings):
     llm_port: int = Field(0, ge=0, le=65535)
     llm_start_timeout_s: float = Field(120.0, gt=0)
     # what the model reads: the best answer units of the retrieved passages (not whole passages),
-    # up to this many tokens (estimated at 3.2 characters a token: Qwen's tokenizer on this corpus)
-    llm_source_tokens: int = Field(700, ge=100)
+    # up to this many tokens (estimated at 3.2 characters a token: Qwen's tokenizer on this corpus).
+    # On 2 cores the 1.5B model reads 45-100 tokens/s, so this budget is most of the wait for the
+    # first token (benchmarks/llm_bench.py; MEASUREMENTS.md "llm mode").
+    llm_source_tokens: int = Field(350, ge=100)
     # llm mode asks the model only when the extractive scorer finds a passage that answers (else
     # it refuses without the model), and answers extractively when the model refuses anyway: a
     # small local model decides "is this in the sources?" worse than it phrases an answer
