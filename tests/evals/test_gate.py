@@ -7,7 +7,9 @@ import pytest
 
 from evals.gate import check, load_thresholds
 from evals.questions import load_questions
-from evals.run import evaluate, summarise, write_jsonl
+from evals.results import write_jsonl
+from evals.run import evaluate
+from evals.score import summarise
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -100,7 +100,7 @@ def test_ragas_judge_faithfulness_joins_the_sentences_and_reports_failures():
 
 @pytest.mark.unit
 def test_eval_takes_faithfulness_from_a_judge_that_has_its_own():
-    from evals.run import score_row
+    from evals.score import score_row
 
     class OwnFaithfulness(_FakeJudge):
         def faithfulness(self, claims, passages, question):
