@@ -4,59 +4,33 @@
 assistant=None)` returns the gr.Blocks for tests. Layout: chat with streamed answers whose [n]
 markers link to the sources panel (cited passage, supporting sentence marked, surrounding
 text), audience switch with example questions, glossary, filters, feedback, and an upload area
-for admins. Non-goals: answering (assistant/answer/chain.py), HTML details (assistant/web/page.py),
-storage (assistant/web/feedback.py), ingest (ingest/pipeline.py).
+for admins. This module holds the layout and wires each event to its handler; the handlers are
+plain functions in assistant/web (chat.py, ratings.py, documents.py), testable without a page.
+Non-goals: what a handler does, answering (assistant/answer/chain.py), HTML details
+(assistant/web/page.py), storage (assistant/web/feedback.py), ingest (ingest/pipeline.py).
 """
 
-import html
 import sys
-import threading
-import time
+from types import SimpleNamespace
 
 import gradio as gr
 
-from assistant.web import terms as glossary
-from assistant.web.access import checker, load_users, may_upload
-from assistant.answer.compose import as_dict
-from ingest.errors import MboError
+from assistant.web.access import checker, load_users
+from assistant.web.chat import clear_chat, make_ask, make_respond, new_conversation, show_example, switch_audience
+from assistant.web.documents import make_init, make_upload
 from assistant.web.feedback import FeedbackStore, settings_summary
-from assistant.web.page import answer_html, partial_html, sources_html, stream_pieces
-from ingest.types import Filters
-from assistant.web.ui import CSS, EXAMPLES, HEAD, PLACEHOLDER, dutch_error, thanks, too_long
+from assistant.web.page import sources_html
+from assistant.web.ratings import make_comment, make_like, make_rate
+from assistant.web.services import Services
+from assistant.web.ui import CSS, EXAMPLES, HEAD, PLACEHOLDER
 
 ANSWER_WORKERS = 8  # answers computed at once (the rest wait in the queue); 4 gave p95 2.2 s with 20 users, see MEASUREMENTS.md
 
 
-class _Lazy:
-    """The assistant and its views, built on first use (once, under a lock)."""
+def _build_assistant(settings):
+    from assistant.factory import build_assistant  # on first use: tests build pages without models
 
-    def __init__(self, settings, assistant=None):
-        self.settings, self._assistant, self._lock = settings, assistant, threading.Lock()
-        self._view = self._terms = None
-
-    def get(self):
-        with self._lock:
-            if self._assistant is None:
-                from assistant.factory import build_assistant
-
-                self._assistant = build_assistant(self.settings)
-            return self._assistant
-
-    def view(self):
-        from assistant.web.docview import DocView
-
-        index = self.get().retriever.index
-        with self._lock:
-            if self._view is None:
-                self._view = DocView(index)
-            return self._view
-
-    def terms(self):
-        index = self.get().retriever.index
-        with self._lock:
-            if self._terms is None:
-                self._terms = glossary.locate(glossary.load_terms(), index, self.settings.corpus_dir)
-            return self._terms
+    return build_assistant(settings)
 
 
 def mode_choices(settings) -> list[tuple[str, str]]:
@@ -68,194 +42,103 @@ def mode_choices(settings) -> list[tuple[str, str]]:
 
 
 def build_app(settings, assistant=None) -> gr.Blocks:
-    lazy = _Lazy(settings, assistant)
-    auth_on = bool(load_users(settings))
+    """The page: the layout, each event wired to its handler, and the queue. `assistant`: built
+    on first use when None (from settings)."""
+    services = Services(settings, assistant, build=_build_assistant)
     llm = assistant.llm_available if assistant is not None else settings.llm_backend != "none"
-    limit = settings.max_question_chars
-    store = FeedbackStore(settings.feedback_path)
-    summary = settings_summary(settings)
-
-    def check(question: str) -> str:
-        q = (question or "").strip()
-        if not q:
-            raise gr.Error("Typ eerst een vraag.")
-        if len(q) > limit:
-            raise gr.Error(too_long(q, limit))
-        return q
-
-    def ask(question: str, history: list[list[str]] | None = None, doc_ids: list[str] | None = None,
-            doc_types: list[str] | None = None, mode: str | None = None,
-            audience: str = "professional") -> dict:
-        """Answer a question from the documents. history: [[role, text], ...] with role user or
-        assistant. Returns the answer as JSON: answer (with [n] markers), answered, citations
-        (n, doc_id, title, date, section, page, text, quote), notes, timings_ms."""
-        q = check(question)
-        try:
-            answer = lazy.get().answer(q, [tuple(t) for t in history or ()],
-                                       Filters(tuple(doc_ids or ()), tuple(doc_types or ())),
-                                       mode=mode or None, audience=audience or "professional")
-        except MboError as exc:
-            raise gr.Error(dutch_error(exc)) from None
-        return as_dict(answer)
-
-    def respond(question, chat, convo, turns, audience, doc_ids, doc_types, mode):
-        chat, turns, convo = list(chat or []), list(turns or []), list(convo or [])
-        q = (question or "").strip()
-        if not q:
-            yield chat, question, convo, turns, gr.skip(), gr.skip()
-            return
-        chat.append({"role": "user", "content": html.escape(q)})
-        if len(q) > limit:
-            chat.append({"role": "assistant", "content": f'<div class="antwoord fout"><p>⚠️ {too_long(q, limit, audience)}</p></div>'})
-            yield chat, question, convo, turns, gr.skip(), ""
-            return
-        chat.append({"role": "assistant", "content": partial_html("")})
-        yield chat, "", convo, turns, gr.skip(), ""
-        turn = (turns[-1]["turn"] + 1) if turns else 1
-        filters = Filters(tuple(doc_ids or ()), tuple(doc_types or ()))
-        answer, pieces = None, []
-        try:
-            for event in lazy.get().stream(q, convo, filters, mode=(mode if llm else None) or None,
-                                           audience=audience or "professional"):
-                if isinstance(event, str):
-                    pieces.append(event)
-                    chat[-1] = {"role": "assistant", "content": partial_html("".join(pieces))}
-                    yield chat, "", convo, turns, gr.skip(), ""
-                else:
-                    answer = event
-        except Exception as exc:  # noqa: BLE001 - shown in the chat, the page keeps working
-            chat[-1] = {"role": "assistant", "content": f'<div class="antwoord fout"><p>⚠️ {html.escape(dutch_error(exc))}</p></div>'}
-            yield chat, "", convo, turns, gr.skip(), ""
-            return
-        if not pieces:  # extractive: the whole answer at once; show it sentence by sentence
-            for prefix in stream_pieces(answer.text)[:-1]:
-                chat[-1] = {"role": "assistant", "content": partial_html(prefix)}
-                yield chat, "", convo, turns, gr.skip(), ""
-                time.sleep(0.05)
-        chat[-1] = {"role": "assistant", "content": answer_html(answer, turn, lazy.terms())}
-        turns.append({"turn": turn, "msg": len(chat) - 1, "question": q, "history": list(convo),
-                      "answer": as_dict(answer), "obj": answer, "audience": audience, "row": None, "rating": None})
-        convo = convo + [("user", q), ("assistant", answer.text)]
-        panel = sources_html([(t["turn"], t["obj"]) for t in turns], lazy.view().context)
-        yield chat, "", convo, turns, panel, ""
-
-    def save(turns, t, rating, comment):
-        t["row"] = store.save(question=t["question"], history=t["history"], answer=t["answer"], rating=rating,
-                              comment=comment or "", audience=t["audience"], settings=summary, row_id=t["row"])
-        t["rating"] = rating
-        return turns
-
-    def rate(rating, turns, comment):
-        if not turns:
-            return turns, "Er is nog geen antwoord om te beoordelen."
-        turns = save(turns, turns[-1], rating, comment)
-        return turns, thanks(turns[-1]["audience"], bool(comment))
-
-    def like(turns, comment, data: gr.LikeData):
-        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
-        t = next((t for t in turns or [] if t["msg"] == index), None)
-        if t is None:
-            return turns, gr.skip()
-        rating = None if data.liked is None else (1 if data.liked is True or data.liked == "Like" else -1)
-        return save(turns, t, rating, comment), thanks(t["audience"], bool(comment))
-
-    def switch_audience(audience):
-        return [gr.update(value=q) for q in EXAMPLES[audience]] + [gr.update(placeholder=PLACEHOLDER[audience])]
-
-    def catalogue_updates():
-        cat = lazy.view().catalogue()
-        return (gr.update(choices=[(d["title"], d["doc_id"]) for d in cat]),
-                gr.update(choices=sorted({d["doc_type"] for d in cat})))
-
-    def init(request: gr.Request):
-        docs, types = catalogue_updates()
-        user = getattr(request, "username", None)
-        who = f"Aangemeld als **{html.escape(user)}**." if user else ""
-        return docs, types, gr.update(visible=may_upload(settings, auth_on, user)), \
-            glossary.glossary_html(lazy.terms()), who
-
-    def upload(files, request: gr.Request, progress=gr.Progress()):
-        if not may_upload(settings, auth_on, getattr(request, "username", None)):
-            raise gr.Error("Alleen beheerders mogen documenten toevoegen.")
-        if not files:
-            return "Kies eerst één of meer bestanden (PDF, HTML, TXT of MD).", gr.skip(), gr.skip(), gr.skip()
-        from assistant.web.uploads import add_documents
-
-        paths = [f if isinstance(f, str) else getattr(f, "path", None) or f.name for f in files]
-        results = add_documents(paths, settings, lazy.get().retriever.index,
-                                lambda frac, desc: progress(frac, desc=desc))
-        lazy.view().clear()
-        lines = [f"- {'✓' if r.ok else '✗'} **{html.escape(r.name)}**: {html.escape(r.message)}" for r in results]
-        ok = sum(r.ok for r in results)
-        head = f"{ok} van {len(results)} bestand(en) toegevoegd; nieuwe documenten zijn direct doorzoekbaar."
-        docs, types = catalogue_updates()
-        return head + "\n\n" + "\n".join(lines), docs, types, None
-
     # analytics off: Gradio would otherwise report usage to its servers (GRADIO_ANALYTICS_ENABLED)
     with gr.Blocks(title="mbo-assistent", fill_width=True, analytics_enabled=False) as demo:
-        gr.Markdown("# mbo-assistent\nAntwoorden op vragen over mbo-beleid, rechtstreeks uit de documenten. "
-                    "Elke uitspraak heeft een bronverwijzing [n]; klik erop om de passage te zien.")
-        who = gr.Markdown(elem_id="wie")
-        convo, turns = gr.State([]), gr.State([])
-        with gr.Row():
-            with gr.Column(scale=3):
-                audience = gr.Radio([("Professional", "professional"), ("Student", "student")], value="professional",
-                                    label="Ik ben", elem_id="doelgroep")
-                chat = gr.Chatbot(label="Gesprek", elem_id="gesprek", height=520, buttons=["copy"],
-                                  placeholder="Stel hieronder een vraag of kies een voorbeeldvraag.")
-                with gr.Row():
-                    question = gr.Textbox(show_label=False, placeholder=PLACEHOLDER["professional"], scale=6,
-                                          elem_id="vraag", autofocus=True)
-                    send = gr.Button("Vraag", variant="primary", scale=1, elem_id="verstuur")
-                gr.Markdown("**Voorbeeldvragen**")
-                with gr.Row(elem_id="voorbeelden"):
-                    examples = [gr.Button(q, size="sm", elem_classes="voorbeeld") for q in EXAMPLES["professional"]]
-                new = gr.Button("Nieuw gesprek", elem_id="nieuw", size="sm")
-                with gr.Group(elem_id="feedback"):
-                    gr.Markdown("**Was het laatste antwoord nuttig?**")
-                    with gr.Row():
-                        up = gr.Button("👍 Nuttig", elem_id="duim-op", size="sm")
-                        down = gr.Button("👎 Niet nuttig", elem_id="duim-neer", size="sm")
-                    comment = gr.Textbox(label="Toelichting (optioneel; geen persoonsgegevens)", elem_id="toelichting",
-                                         lines=2)
-                    send_comment = gr.Button("Verstuur toelichting", size="sm", elem_id="verstuur-toelichting")
-                    status = gr.Markdown(elem_id="feedback-status")
-            with gr.Column(scale=2):
-                with gr.Accordion("Filters en instellingen", open=False):
-                    docs = gr.Dropdown([], multiselect=True, label="Alleen deze documenten", elem_id="filter-doc")
-                    types = gr.Dropdown([], multiselect=True, label="Alleen dit documenttype", elem_id="filter-type")
-                    mode = gr.Radio(mode_choices(settings),
-                                    value=settings.answer_mode, label="Antwoordwijze", visible=llm, elem_id="modus")
-                sources = gr.HTML(sources_html([]), elem_id="bronnen", js_on_load=None)
-                terms = gr.HTML("", elem_id="begrippen", js_on_load=None)
-                with gr.Group(visible=False, elem_id="upload") as upload_box:
-                    gr.Markdown("**Documenten toevoegen** (PDF, HTML, TXT of MD; alleen voor beheerders)")
-                    files = gr.File(file_count="multiple", file_types=[".pdf", ".html", ".htm", ".txt", ".md"],
-                                    label="Bestanden", elem_id="upload-bestanden")
-                    add = gr.Button("Toevoegen aan de documenten", elem_id="upload-knop")
-                    upload_status = gr.Markdown(elem_id="upload-status")
-
-        answer_io = dict(inputs=[question, chat, convo, turns, audience, docs, types, mode],
-                         outputs=[chat, question, convo, turns, sources, status],
-                         concurrency_id="answer", concurrency_limit=ANSWER_WORKERS, api_visibility="private")
-        gr.on([question.submit, send.click], respond, **answer_io)
-        for b in examples:
-            b.click(lambda q: q, b, question, api_visibility="private", queue=False).then(respond, **answer_io)
-        audience.change(switch_audience, audience, examples + [question], api_visibility="private", queue=False)
-        new.click(lambda: ([], "", [], [], sources_html([]), "", ""), None,
-                  [chat, question, convo, turns, sources, status, comment], api_visibility="private", queue=False)
-        chat.clear(lambda: ([], [], sources_html([]), ""), None, [convo, turns, sources, status],
-                   api_visibility="private", queue=False)
-        up.click(lambda t, c: rate(1, t, c), [turns, comment], [turns, status], api_visibility="private")
-        down.click(lambda t, c: rate(-1, t, c), [turns, comment], [turns, status], api_visibility="private")
-        send_comment.click(lambda t, c: rate(t[-1]["rating"] if t else None, t, c), [turns, comment],
-                           [turns, status], api_visibility="private")
-        chat.like(like, [turns, comment], [turns, status], api_visibility="private")
-        add.click(upload, files, [upload_status, docs, types, files], concurrency_limit=1, api_visibility="private")
-        demo.load(init, None, [docs, types, upload_box, terms, who], api_visibility="private")
-        gr.api(ask, api_name="ask", concurrency_id="answer", concurrency_limit=ANSWER_WORKERS)
+        page = layout(settings, llm)
+        wire(demo, page, settings, services, llm)
     demo.queue(default_concurrency_limit=8, max_size=256)
     return demo
+
+
+def layout(settings, llm: bool) -> SimpleNamespace:
+    """The page's components (inside a gr.Blocks), by name."""
+    gr.Markdown("# mbo-assistent\nAntwoorden op vragen over mbo-beleid, rechtstreeks uit de documenten. "
+                "Elke uitspraak heeft een bronverwijzing [n]; klik erop om de passage te zien.")
+    page = SimpleNamespace(who=gr.Markdown(elem_id="wie"), convo=gr.State([]), turns=gr.State([]))
+    with gr.Row():
+        with gr.Column(scale=3):
+            _chat_column(page)
+        with gr.Column(scale=2):
+            _side_column(page, settings, llm)
+    return page
+
+
+def _chat_column(page: SimpleNamespace) -> None:
+    """Audience, chat, question box, example questions, new conversation and feedback."""
+    page.audience = gr.Radio([("Professional", "professional"), ("Student", "student")], value="professional",
+                             label="Ik ben", elem_id="doelgroep")
+    page.chat = gr.Chatbot(label="Gesprek", elem_id="gesprek", height=520, buttons=["copy"],
+                           placeholder="Stel hieronder een vraag of kies een voorbeeldvraag.")
+    with gr.Row():
+        page.question = gr.Textbox(show_label=False, placeholder=PLACEHOLDER["professional"], scale=6,
+                                   elem_id="vraag", autofocus=True)
+        page.send = gr.Button("Vraag", variant="primary", scale=1, elem_id="verstuur")
+    gr.Markdown("**Voorbeeldvragen**")
+    with gr.Row(elem_id="voorbeelden"):
+        page.examples = [gr.Button(q, size="sm", elem_classes="voorbeeld") for q in EXAMPLES["professional"]]
+    page.new = gr.Button("Nieuw gesprek", elem_id="nieuw", size="sm")
+    with gr.Group(elem_id="feedback"):
+        gr.Markdown("**Was het laatste antwoord nuttig?**")
+        with gr.Row():
+            page.up = gr.Button("👍 Nuttig", elem_id="duim-op", size="sm")
+            page.down = gr.Button("👎 Niet nuttig", elem_id="duim-neer", size="sm")
+        page.comment = gr.Textbox(label="Toelichting (optioneel; geen persoonsgegevens)", elem_id="toelichting",
+                                  lines=2)
+        page.send_comment = gr.Button("Verstuur toelichting", size="sm", elem_id="verstuur-toelichting")
+        page.status = gr.Markdown(elem_id="feedback-status")
+
+
+def _side_column(page: SimpleNamespace, settings, llm: bool) -> None:
+    """Filters and answer mode, the sources and glossary panels, and the (hidden) upload area."""
+    with gr.Accordion("Filters en instellingen", open=False):
+        page.docs = gr.Dropdown([], multiselect=True, label="Alleen deze documenten", elem_id="filter-doc")
+        page.types = gr.Dropdown([], multiselect=True, label="Alleen dit documenttype", elem_id="filter-type")
+        page.mode = gr.Radio(mode_choices(settings),
+                             value=settings.answer_mode, label="Antwoordwijze", visible=llm, elem_id="modus")
+    page.sources = gr.HTML(sources_html([]), elem_id="bronnen", js_on_load=None)
+    page.terms = gr.HTML("", elem_id="begrippen", js_on_load=None)
+    with gr.Group(visible=False, elem_id="upload") as page.upload_box:
+        gr.Markdown("**Documenten toevoegen** (PDF, HTML, TXT of MD; alleen voor beheerders)")
+        page.files = gr.File(file_count="multiple", file_types=[".pdf", ".html", ".htm", ".txt", ".md"],
+                             label="Bestanden", elem_id="upload-bestanden")
+        page.add = gr.Button("Toevoegen aan de documenten", elem_id="upload-knop")
+        page.upload_status = gr.Markdown(elem_id="upload-status")
+
+
+def wire(demo: gr.Blocks, p: SimpleNamespace, settings, services: Services, llm: bool) -> None:
+    """Each event to its handler (inside the gr.Blocks). The api_names are the ones Gradio gave
+    these events when some handlers were lambdas; all but `ask` are private, all are kept as they
+    were."""
+    limit, auth_on = settings.max_question_chars, bool(load_users(settings))
+    store, summary = FeedbackStore(settings.feedback_path), settings_summary(settings)
+    respond = make_respond(services, limit, llm)
+    answer_io = dict(inputs=[p.question, p.chat, p.convo, p.turns, p.audience, p.docs, p.types, p.mode],
+                     outputs=[p.chat, p.question, p.convo, p.turns, p.sources, p.status],
+                     concurrency_id="answer", concurrency_limit=ANSWER_WORKERS, api_visibility="private")
+    gr.on([p.question.submit, p.send.click], respond, api_name="respond", **answer_io)
+    for i, b in enumerate(p.examples):
+        b.click(show_example, b, p.question, api_name=f"lambda_{i}" if i else "lambda", api_visibility="private",
+                queue=False).then(respond, api_name=f"respond_{i + 1}", **answer_io)
+    p.audience.change(switch_audience, p.audience, p.examples + [p.question], api_name="switch_audience",
+                      api_visibility="private", queue=False)
+    p.new.click(new_conversation, None, [p.chat, p.question, p.convo, p.turns, p.sources, p.status, p.comment],
+                api_name="lambda_4", api_visibility="private", queue=False)
+    p.chat.clear(clear_chat, None, [p.convo, p.turns, p.sources, p.status], api_name="lambda_5",
+                 api_visibility="private", queue=False)
+    feedback = dict(inputs=[p.turns, p.comment], outputs=[p.turns, p.status], api_visibility="private")
+    p.up.click(make_rate(store, summary, 1), api_name="lambda_6", **feedback)
+    p.down.click(make_rate(store, summary, -1), api_name="lambda_7", **feedback)
+    p.send_comment.click(make_comment(store, summary), api_name="lambda_8", **feedback)
+    p.chat.like(make_like(store, summary), api_name="like", **feedback)
+    p.add.click(make_upload(services, settings, auth_on), p.files, [p.upload_status, p.docs, p.types, p.files],
+                api_name="upload", concurrency_limit=1, api_visibility="private")
+    demo.load(make_init(services, settings, auth_on), None, [p.docs, p.types, p.upload_box, p.terms, p.who],
+              api_name="init", api_visibility="private")
+    gr.api(make_ask(services, limit), api_name="ask", concurrency_id="answer", concurrency_limit=ANSWER_WORKERS)
 
 
 def launch_kwargs(settings) -> dict:

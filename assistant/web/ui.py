@@ -1,7 +1,8 @@
 """Fixed text and styling of the page: example questions per audience, placeholders, CSS, the
 small script that opens a citation or term in the side panel, and Dutch error messages.
 
-Non-goals: layout and behaviour (app.py), answer HTML (page.py).
+Non-goals: layout (app.py), what the events do (chat.py, ratings.py, documents.py), answer HTML
+(page.py).
 """
 
 from ingest.errors import InputError

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 EASY = [
     ("Hoeveel uur beroepspraktijkvorming volgt een bbl-student minimaal?", "610"),
     ("Hoe lang duurt de entreeopleiding?", "1 jaar"),
-    ("Wie betaalt het cursusgeld voor een bbl-opleiding?", "cursusgeld"),
+    ("Waar staat de afkorting bbl voor?", "beroepsbegeleidende leerweg"),
 ]
 
 
