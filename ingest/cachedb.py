@@ -9,6 +9,12 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ingest.batch import in_batches
+
+# keys per "WHERE key IN (...)": SQLite limits the parameters of one statement (999 before
+# 3.32, SQLITE_MAX_VARIABLE_NUMBER); 500 stays under that old default
+SQLITE_BATCH = 500
+
 
 def connect(path: Path, create_table: str) -> sqlite3.Connection:
     """Open (and create) the cache file; WAL so readers in other threads are not blocked."""
@@ -19,10 +25,9 @@ def connect(path: Path, create_table: str) -> sqlite3.Connection:
     return db
 
 
-def rows_for(db: sqlite3.Connection, select: str, keys: Iterable[str], batch: int = 500) -> Iterator[tuple]:
+def rows_for(db: sqlite3.Connection, select: str, keys: Iterable[str],
+             batch: int = SQLITE_BATCH) -> Iterator[tuple]:
     """The rows of `select` ("SELECT key, v FROM vec WHERE key IN") for these keys, asked for in
     batches (SQLite limits the number of parameters of one statement)."""
-    items = list(keys)
-    for i in range(0, len(items), batch):
-        part = items[i:i + batch]
+    for part in in_batches(list(keys), batch):
         yield from db.execute(f"{select} ({','.join('?' * len(part))})", part)

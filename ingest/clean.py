@@ -10,7 +10,8 @@ table row is one line; blank lines between paragraphs).
 
 Page numbers: PDFs keep their own; for text extracted earlier from a Kamerstuk, pages are
 recovered from the running footers (which end each page) and the footnote blocks (which also
-end a page), when the two agree. Non-goals: OCR fixes such as "JO B-monitor", spelling.
+end a page), when the two agree. Both that and finding the running headers/footers are in
+pages.py. Non-goals: OCR fixes such as "JO B-monitor", spelling.
 """
 
 from __future__ import annotations
@@ -18,28 +19,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
 
 from ingest.types import CleanDoc, LoadedDoc
 from ingest.hyphens import hyphen_end, join, vocabulary
+from ingest.pages import URL_LINE, Line, recover_pages, running_headers
+from ingest.text import YEAR
 
-_KAMERSTUK = re.compile(r"^Tweede Kamer, vergaderjaar \d{4}\s*[–-]\s*\d{4},.*nr\.\s*\d+\s+(\d{1,3})$")
-_URL = re.compile(r"^(?:https?://|www\.)\S+$")
 _FOOTNOTE = re.compile(r"^(\d{1,3})\s+(\S.*)$")
 _BULLET = re.compile(r"^\s*(?:[•\-\*–·▪◦●]|\(?[a-z]\)|\(?\d{1,2}[.)])\s+")
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TRAILING_NUMS = re.compile(r"(?:\s+[-−]?\d[\d.,]*\*{0,2}){2,}$")
 _REPLACE = {"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u00ad": "", "\u200b": "", "\ufeff": "",
             "\ufb01": "fi", "\ufb02": "fl", "\ufb00": "ff", "\r": ""}
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # NUL, ESC, BEL: never text (\f, \v: breaks)
-
-
-@dataclass
-class _Line:
-    text: str
-    page: int | None
-    kind: str = "body"  # body | blank | drop | url | footnote
 
 
 def _normalise(text: str) -> str:
@@ -49,7 +41,7 @@ def _normalise(text: str) -> str:
     return _CONTROL.sub("", text).replace("\f", "\n")
 
 
-def _raw_lines(doc: LoadedDoc) -> list[_Line]:
+def _raw_lines(doc: LoadedDoc) -> list[Line]:
     """All lines in reading order; in double-spaced text the empty lines between lines vanish."""
     raw = [(line, page.number) for page in doc.pages for line in _normalise(page.text).split("\n")]
     empty = sum(1 for line, _ in raw if line == "")
@@ -60,56 +52,18 @@ def _raw_lines(doc: LoadedDoc) -> list[_Line]:
         if double and line == "":
             continue
         text = " ".join(line.split())
-        out.append(_Line(text, number, "body" if text else "blank"))
+        out.append(Line(text, number, "body" if text else "blank"))
     return out
 
 
-# a page number as running footers write it: "7", "pagina 7", "p. 7", "7 van 12", "| 7"
-_PAGENO = r"(?:[|–-]\s*)?(?:pagina |page |p\. ?)?\d{1,3}(?: (?:van|of|/) \d{1,3})?"
-_TRAIL_NO = re.compile(rf"(?:^|\s+){_PAGENO}$", re.I)
-_LEAD_NO = re.compile(rf"^{_PAGENO}(?:\s+[|–-])?\s+", re.I)
 
-
-def _running_headers(lines: list[_Line], is_pdf: bool) -> list[tuple[int, int | None]]:
-    """Mark running headers/footers and page-number lines as dropped; return (index, page) ends."""
-    keys = Counter(_TRAIL_NO.sub("", ln.text) for ln in lines if ln.kind == "body")
-    ends: list[tuple[int, int | None]] = []
-    for i, ln in enumerate(lines):
-        if ln.kind != "body":
-            continue
-        m = _KAMERSTUK.match(ln.text)
-        key = _TRAIL_NO.sub("", ln.text)
-        repeated = key != ln.text and len(key) >= 12 and keys[key] >= 3 and not _URL.match(key)
-        if m or repeated:
-            ln.kind = "drop"
-            ends.append((i, int(m.group(1)) if m else int(re.search(r"\d{1,3}", ln.text[len(key):]).group())))
-        elif is_pdf and re.fullmatch(_PAGENO, ln.text, re.I) and _at_page_edge(lines, i):
-            ln.kind = "drop"
-    if is_pdf:  # a line at the top or bottom of most pages is a running header/footer, whatever
-        pages = {ln.page for ln in lines}  # page number it carries before or after its text
-        edge_keys = {i: _LEAD_NO.sub("", _TRAIL_NO.sub("", ln.text)) for i, ln in enumerate(lines)
-                     if ln.kind == "body" and _at_page_edge(lines, i)}
-        edge = Counter(edge_keys.values())
-        for i, key in edge_keys.items():
-            if len(pages) >= 2 and len(key) >= 3 and edge[key] >= max(2, len(pages) // 2):
-                lines[i].kind = "drop"
-    return ends
-
-
-def _at_page_edge(lines: list[_Line], i: int) -> bool:
-    page = lines[i].page
-    before = [ln for ln in lines[:i] if ln.page == page and ln.kind == "body"]
-    after = [ln for ln in lines[i + 1:] if ln.page == page and ln.kind == "body"]
-    return len(before) <= 1 or len(after) <= 1
-
-
-def _width(lines: list[_Line]) -> int:
+def _width(lines: list[Line]) -> int:
     """The text width: the 90th percentile of body line lengths (wrapped lines reach it)."""
     body = sorted(len(ln.text) for ln in lines if ln.kind == "body" and len(ln.text) >= 20)
     return body[int(0.9 * (len(body) - 1))] if body else 80
 
 
-def _page_foot(lines: list[_Line], i: int, depth: int = 4) -> bool:
+def _page_foot(lines: list[Line], i: int, depth: int = 4) -> bool:
     """In a PDF: is line i among the last `depth` text lines of its page (where footnotes sit)?"""
     page = lines[i].page
     if page is None:
@@ -118,7 +72,7 @@ def _page_foot(lines: list[_Line], i: int, depth: int = 4) -> bool:
     return after < depth
 
 
-def _footnotes(lines: list[_Line]) -> tuple[list[tuple[int, str]], list[int]]:
+def _footnotes(lines: list[Line]) -> tuple[list[tuple[int, str]], list[int]]:
     """Find footnotes numbered 1, 2, 3… that start after a paragraph break (or another
     footnote); return them and the index of each footnote block's last line (a page ends there).
     A footnote's continuation lines run until the next paragraph break."""
@@ -148,50 +102,12 @@ def _footnotes(lines: list[_Line]) -> tuple[list[tuple[int, str]], list[int]]:
     return notes, ends
 
 
-def _recover_pages(lines: list[_Line], footers: list[tuple[int, int | None]], note_ends: list[int]) -> None:
-    """Give text-file lines page numbers from footers (known page) and footnote-block ends."""
-    if not footers or any(ln.page is not None for ln in lines):
-        return
-    events = sorted(set(footers) | {(j, None) for j in note_ends
-                                    if not _followed_by_footer(lines, j, {i for i, _ in footers})})
-    known = [(k, e) for k, e in enumerate(events) if e[1] is not None]
-    pages: list[tuple[int, int]] = []  # (index of the page's last line, page number)
-    prev_k, prev_page = -1, None
-    for k, (idx, number) in known:
-        between = [e for e in events[prev_k + 1:k]]
-        if prev_page is None:
-            first = number - len(between)
-            if first >= 1:
-                pages += [(e[0], first + n) for n, e in enumerate(between)]
-        elif len(between) == number - prev_page - 1:
-            pages += [(e[0], prev_page + 1 + n) for n, e in enumerate(between)]
-        pages.append((idx, number))
-        prev_k, prev_page = k, number
-    tail = events[prev_k + 1:]
-    pages += [(e[0], prev_page + 1 + n) for n, e in enumerate(tail)]
-    last = pages[-1][1] + 1 if pages else None
-    pages.sort()
-    p = 0
-    for i, ln in enumerate(lines):
-        while p < len(pages) and pages[p][0] < i:
-            p += 1
-        ln.page = pages[p][1] if p < len(pages) else last
-
-
-def _followed_by_footer(lines: list[_Line], j: int, footer_idx: set[int]) -> bool:
-    for k in range(j + 1, len(lines)):
-        if k in footer_idx:
-            return True
-        if lines[k].kind in ("body", "url"):
-            return False
-    return False
-
 
 def _is_table_head(text: str) -> bool:
-    return len(_YEAR.findall(text)) >= 3 and len(text) <= 120
+    return len(YEAR.findall(text)) >= 3 and len(text) <= 120
 
 
-def _reflow(lines: list[_Line], vocab: Counter) -> list[list[tuple[str, int | None]]]:
+def _reflow(lines: list[Line], vocab: Counter) -> list[list[tuple[str, int | None]]]:
     """Paragraphs of logical lines (text, page of their first raw line)."""
     width = _width(lines)
     paras: list[list[tuple[str, int | None]]] = []
@@ -255,16 +171,16 @@ def clean(doc: LoadedDoc) -> CleanDoc:
     """Clean one loaded document (see the module docstring)."""
     is_pdf = any(p.number is not None for p in doc.pages)
     lines = _raw_lines(doc)
-    footers = _running_headers(lines, is_pdf)
+    footers = running_headers(lines, is_pdf)
     for i, ln in enumerate(lines):
-        if ln.kind == "body" and _URL.match(ln.text):
+        if ln.kind == "body" and URL_LINE.match(ln.text):
             before = lines[i - 1] if i else None
-            if (before is not None and before.kind == "body" and not _URL.match(before.text)
+            if (before is not None and before.kind == "body" and not URL_LINE.match(before.text)
                     and not re.search(r"[.!?)]$", before.text)):
                 continue  # "… zijn te vinden op\nhttps://…": the address ends a sentence; it stays
             ln.kind = "url"
     notes, note_ends = _footnotes(lines)
-    _recover_pages(lines, footers, note_ends)
+    recover_pages(lines, footers, note_ends)
     vocab = vocabulary(ln.text for ln in lines)
     numbers = {n for n, _ in notes}
     parts: list[str] = []
@@ -287,7 +203,7 @@ def clean(doc: LoadedDoc) -> CleanDoc:
                     urls=tuple(dict.fromkeys(url for _, url in url_at)), url_at=url_at)
 
 
-def _url_offsets(lines: list[_Line], body: str) -> tuple[tuple[int, str], ...]:
+def _url_offsets(lines: list[Line], body: str) -> tuple[tuple[int, str], ...]:
     """Where each bare URL line stood in the cleaned body: the end of the body line before it,
     found by that line's last words (re-flow joins lines, so raw positions do not carry over).
     A URL whose anchor cannot be found gets the previous URL's offset."""

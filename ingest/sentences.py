@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.batch import in_batches
 from ingest.cachedb import connect, rows_for
 
 
@@ -51,8 +52,7 @@ class SentenceVectors:
     def fill(self, texts: Sequence[str], bar=None) -> int:
         """Embed and store the texts not cached yet; returns how many were embedded."""
         todo = self.missing(texts)
-        for i in range(0, len(todo), self.batch_size):
-            part = todo[i:i + self.batch_size]
+        for part in in_batches(todo, self.batch_size):
             vecs = np.asarray(self.embedder.embed_documents(part), dtype=np.float32)
             with self._lock:
                 db = self._conn()

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 
+# a year of the 20th or 21st century standing alone ("2023", not "12023" or "2023a"); used
+# with findall/search/fullmatch on chunk lines, questions and document dates
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
 # [1] [1,2] [1, 2] [1-3]? (ranges are rare in model output; accepted and expanded)
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*)\]")
 _MARKER_RUN = re.compile(r"(?:\s*\[\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*\])+")

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import re
 
-from ingest.text import split_sentences
+from ingest.text import YEAR, split_sentences
 from ingest.types import Chunk
 
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _VALUE = re.compile(r"^[-−]?\d[\d.]*(?:,\d+)?\*{0,2}$")
 # first words that make a sentence lean on the one before it
 _ANAPHOR = re.compile(
@@ -111,7 +110,7 @@ def row_text(head: str, row: str, years: tuple[str, ...] = ()) -> str:
     header's columns in words instead of guessing ('Mbo niveau 2 (bedrag x € 1 mln; kolommen
     2022–2027): 100,0')."""
     cols = head.split()
-    year_idx = [i for i, c in enumerate(cols) if _YEAR.fullmatch(c)]
+    year_idx = [i for i, c in enumerate(cols) if YEAR.fullmatch(c)]
     if not year_idx:
         return row
     unit = " ".join(cols[:year_idx[0]])
