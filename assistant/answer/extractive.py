@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answer.query import _YEAR, GENERIC, Query  # the question side: its type, terms and unknown words
+from assistant.answer.query import GENERIC, Query  # the question side: its type, terms and unknown words
+from ingest.text import YEAR as _YEAR
 from ingest.types import Hit
 from ingest.units import row_text, sentences_of  # noqa: F401 - sentences_of is part of this module's API
 from ingest.lexical import analyse, term_set

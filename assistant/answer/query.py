@@ -21,6 +21,7 @@ from importlib.resources import files
 
 from ingest.errors import InputError
 from ingest.lexical import analyse
+from ingest.text import YEAR as _YEAR  # the one year pattern
 
 _EN_WORDS = {"the", "what", "who", "when", "how", "is", "are", "does", "do", "can", "which", "of",
              "for", "a", "an", "in", "to", "much", "many", "long", "and", "with", "my", "i", "it"}
@@ -29,7 +30,6 @@ _NL_WORDS = {"de", "het", "een", "wat", "wie", "wanneer", "hoe", "is", "zijn", "
              "je", "jij", "als", "nog", "niet", "ook", "er", "om", "te", "bij", "naar", "aan", "wordt",
              "word", "gaat", "ga", "heb", "hebt", "kun", "kunt", "wil", "waar", "waarom", "welk", "wij",
              "we", "ze", "zij", "geen", "krijg", "krijgt", "hoelang", "nu", "dan", "wel", "deze", "dit"}
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _YESNO = re.compile(r"^(mag|kan|kun|moet|is|zijn|heeft|hebben|krijg|krijgt|wordt|worden|blijft|"
                     r"behoud|telt|geldt|bestaat|can|may|must|is|are|does|do|will|should)\b", re.I)
 # grammar words the analyser keeps but that never name a topic ("word je …", "zo'n traject")
