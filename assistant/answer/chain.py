@@ -9,6 +9,7 @@ answer. Non-goals: the web page, evaluation, ingest.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import queue
 import re
@@ -194,13 +195,19 @@ class Assistant:
         messages = self._messages(standalone, lang, hits, ranked, audience)
         chain = RunnableLambda(lambda _: messages) | self.chat_model() | StrOutputParser()
         pieces: list[str] = []
+        t0 = time.perf_counter()
+        # the local model answers one question at a time: wait for its turn at most half the
+        # deadline (then the extractive answer now is better than a late one), then stream within
+        # what is left of the deadline
         try:
-            self._ensure_model()
-            for delta in stream_within(chain, self.settings.llm_timeout_s):
-                if not first:
-                    first.append(time.perf_counter())
-                pieces.append(delta)
-                yield delta
+            with (self.model_server.slot(self.settings.llm_timeout_s / 2) if self.model_server is not None
+                  else contextlib.nullcontext()):
+                self._ensure_model()
+                for delta in stream_within(chain, self.settings.llm_timeout_s - (time.perf_counter() - t0)):
+                    if not first:
+                        first.append(time.perf_counter())
+                    pieces.append(delta)
+                    yield delta
         except Exception as exc:  # noqa: BLE001 - timeouts, HTTP errors, a crashed model process alike
             if self.model_server is not None and not isinstance(exc, ModelError):
                 self.model_server.check()  # a process that stopped answering is killed and restarted

@@ -18,6 +18,7 @@ GPU offload.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import ctypes
 import os
 import signal
@@ -77,6 +78,9 @@ class ModelServer:
         self._error = ""  # why the last start failed, for the caller's message
         self.restarts = 0
         self.log_path = settings.data_dir / "llm-server.log"
+        # one request at a time at the model (llama_cpp.server runs them one by one anyway): the
+        # rest wait here with a deadline instead of piling up abandoned requests in the server
+        self._slot = threading.BoundedSemaphore(1)
 
     @property
     def base_url(self) -> str:
@@ -101,6 +105,16 @@ class ModelServer:
             later = f"; the next start is in {when:.0f} s" if when > 0 else ""
             raise ModelError(f"the local model process is not ready after {wait_s:.0f} s{why}{later} "
                              f"(log: {self.log_path})")
+
+    @contextlib.contextmanager
+    def slot(self, wait_s: float):
+        """The model's turn, or ModelError after wait_s (the caller falls back: the model is busy)."""
+        if not self._slot.acquire(timeout=max(0.0, wait_s)):
+            raise ModelError(f"the local model is busy with other questions (waited {wait_s:.0f} s)")
+        try:
+            yield
+        finally:
+            self._slot.release()
 
     def _supervise(self) -> None:
         failures = 0

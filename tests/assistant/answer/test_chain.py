@@ -228,3 +228,28 @@ def test_llm_prompt_follows_the_audience(tmp_path, lexical_only):
     assert len(seen) == 2
     assert "met 'u'" in seen[0] and "met 'je'" not in seen[0]
     assert "met 'je'" in seen[1] and "met 'u'" not in seen[1]
+
+
+class _BusyServer:
+    """A model server whose one turn is always taken by another question."""
+
+    def __init__(self):
+        self.waited = []
+
+    def slot(self, wait_s):
+        from ingest.errors import ModelError
+
+        self.waited.append(wait_s)
+        raise ModelError(f"the local model is busy with other questions (waited {wait_s:.0f} s)")
+
+    def ensure(self, wait_s):
+        raise AssertionError("not reached: the turn comes first")
+
+
+def test_llm_busy_model_gives_the_extractive_answer_now_with_a_note(tmp_path, lexical_only):
+    chat = _CountingChat("De bbl-student volgt 610 uur [1].")
+    a = _assistant(tmp_path, chat=chat, llm_timeout_s=40)
+    a.model_server = _BusyServer()
+    ans = a.answer("Hoeveel uur beroepspraktijkvorming volgt een bbl-student?", mode="llm")
+    assert chat.calls == 0 and a.model_server.waited == [20]  # half the deadline
+    assert ans.answered and "610" in ans.text and any("bezig" in n or "busy" in n for n in ans.notes), ans.notes

@@ -131,3 +131,30 @@ def _alive(pid: int) -> bool:
             return f.read().split()[2] != "Z"
     except (FileNotFoundError, ProcessLookupError):  # gone between the two looks
         return False
+
+
+@pytest.mark.unit
+def test_one_request_at_a_time_and_a_waiter_gives_up_at_its_deadline(tmp_path):
+    import threading
+
+    from ingest.errors import ModelError
+
+    server = _server(tmp_path)  # never started: the turn is the client side's
+    entered, release = threading.Event(), threading.Event()
+
+    def first():
+        with server.slot(1.0):
+            entered.set()
+            release.wait(5)
+    t = threading.Thread(target=first)
+    t.start()
+    assert entered.wait(5)
+    start = time.monotonic()
+    with pytest.raises(ModelError, match="busy"):
+        with server.slot(0.3):
+            pass
+    assert 0.25 < time.monotonic() - start < 2
+    release.set()
+    t.join()
+    with server.slot(0.3):  # free again once the first request is done
+        pass
