@@ -45,21 +45,24 @@ def best_quote(sentence: str, passage: str) -> str:
 
 
 def date_note(cited: Sequence[Hit], lang: str, today: dt.date, years: int) -> str:
-    """'Let op: dit komt uit een document uit 2018 [1]; …' when a cited document is old."""
-    old = []
+    """'Let op: dit komt uit de werkwijzer (2021) [1] en de Kamerbrief (2018-03-14) [2]; …' for
+    the cited documents older than `years`, each with its own date and its own markers."""
+    old: dict[str, tuple[str, str, list[int]]] = {}  # doc_id -> (kind, when, citation numbers)
     for n, hit in enumerate(cited, start=1):
         y = doc_year(hit.meta)
         if y and y < today.year - years:
-            old.append((n, y, hit.meta.date or hit.meta.period))
+            date = hit.meta.date or hit.meta.period
+            when = date if re.fullmatch(r"\d{4}-\d\d-\d\d", date or "") else str(y)
+            old.setdefault(hit.chunk.doc_id, (hit.meta.doc_type, when, []))[2].append(n)
     if not old:
         return ""
-    marks = "".join(f"[{n}]" for n, _, _ in old)
-    dates = {d for _, _, d in old}
-    iso = next(iter(dates)) if len(dates) == 1 and re.fullmatch(r"\d{4}-\d\d-\d\d", next(iter(dates))) else ""
-    when = iso or str(min(y for _, y, _ in old))
-    if lang == "en":
-        return f"Note: this comes from a document from {when} {marks}; check whether it still applies."
-    return f"Let op: dit komt uit een document uit {when} {marks}; controleer of het nog actueel is."
+    en = lang == "en"
+    parts = [f"{(('the ' if en else 'de ') + kind) if kind else ('a document' if en else 'een document')} "
+             f"({when}) {''.join(f'[{n}]' for n in ns)}" for kind, when, ns in old.values()]
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + (" and " if en else " en ") + parts[-1]
+    if en:
+        return f"Note: this comes from {joined}; check whether it still applies."
+    return f"Let op: dit komt uit {joined}; controleer of het nog actueel is."
 
 
 def pointers(hits: Sequence[Hit], lang: str, question: str = "") -> str:

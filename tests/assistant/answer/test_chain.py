@@ -55,7 +55,7 @@ def test_english_question_gets_english_frame(tmp_path, lexical_only):
 def test_old_document_gets_a_date_note(tmp_path, lexical_only):
     ans = _assistant(tmp_path).answer("Wanneer is de afschaffing van de cascadebekostiging gepland?")
     assert ans.answered and "1 januari 2019" in ans.text
-    assert "Let op: dit komt uit een document uit 2018-03-14 [1]" in ans.text
+    assert "Let op: dit komt uit de Kamerbrief (2018-03-14) [1]; controleer" in ans.text
 
 
 def test_followup_uses_previous_topic(tmp_path, lexical_only):
