@@ -1,4 +1,4 @@
-"""compose: what a refusal may point to (a website the closest passages name), and the date note.
+"""compose: what a refusal may point to (a website the closest passages name), and the date note."""
 
 import pytest
 
