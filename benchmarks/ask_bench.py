@@ -34,9 +34,9 @@ def main() -> None:
         subprocess.run([exe, "ask", qs[0], "--mode", mode, "--json"], check=True, capture_output=True)
         print(f"{mode}: cold first question (new process, models loaded) {time.perf_counter() - t:.1f} s")
     from assistant.factory import build_assistant
-    from ingest.settings import Settings
+    from ingest.settings import load_settings
 
-    a = build_assistant(Settings())
+    a = build_assistant(load_settings())
     for mode in modes:
         n = args.n if mode == "extractive" else args.llm_n
         a.answer(qs[1], mode=mode)  # warm up

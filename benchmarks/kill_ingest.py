@@ -75,9 +75,9 @@ def child(argv: list[str]) -> int:
         mark(progress, "done")
         return rc
     if mode == "reference":
-        from ingest.settings import Settings
+        from ingest.settings import load_settings
 
-        index = Index(Settings(), HashEmbedder())
+        index = Index(load_settings(), HashEmbedder())
         print(json.dumps({"ids": sorted(index._get(include=[])["ids"]), "docs": sorted(index.documents())}))
         return 0
     return _repair(folder, json.loads(Path(argv[2]).read_text()))
@@ -108,12 +108,12 @@ def _state(settings, emb) -> dict:
 
 def _repair(folder: Path, ref: dict) -> int:
     from assistant.answer.extractive import sentences_of
-    from ingest.settings import Settings
+    from ingest.settings import load_settings
     from ingest.index import Index
     from ingest.lexical import LexicalIndex
     from ingest.pipeline import ingest
 
-    settings = Settings()
+    settings = load_settings()
     emb = HashEmbedder()
     before = _state(settings, emb)
     out = {"before": before}

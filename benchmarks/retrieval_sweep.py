@@ -15,11 +15,11 @@ def main() -> None:
     from assistant.factory import build_index
     from assistant.answer.followup import standalone
     from assistant.answer.retrieve import HybridRetriever
-    from ingest.settings import Settings
+    from ingest.settings import load_settings
     from evals import metrics as M
     from evals.questions import load_questions
 
-    s = Settings()
+    s = load_settings()
     index = build_index(s)
     qs = [q for q in load_questions(REPO / "evals/questions/dev.jsonl") if q["answerable"] and q.get("quote")]
     queries = [standalone(q["question"], [tuple(t) for t in q.get("history", [])]) for q in qs]

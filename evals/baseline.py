@@ -130,7 +130,7 @@ def retrieval_row(q: dict, hits: list[str], ms: float = 0.0) -> dict:
 def run_baseline(questions: list[dict], settings: Settings | None = None, embeddings: Embeddings | None = None,
                  depth: int = DEPTH) -> tuple[list[dict], list[list[str]]]:
     """(one retrieval_row per question, each question's top-`depth` chunk texts)."""
-    settings = settings or Settings()
+    settings = settings or load_settings()
     chunks = load_chunks(settings.corpus_dir)
     rows, ranked = [], []
     with tempfile.TemporaryDirectory(prefix="mbo-baseline-") as tmp:
