@@ -113,36 +113,45 @@ def score(q: Query, sentence: str, context: str, rank: int, idf, passage: str = 
     return coverage * (0.5 + 0.5 * _type_ok(q, sentence)) * (1.0 / (1 + 0.08 * rank))
 
 
+@dataclass(frozen=True)
+class Weights:
+    """The terms of a unit's score (see extract). Chosen by hand on the dev set and checked on
+    both halves (MEASUREMENTS.md); issue 14 replaces them with weights fitted on `train`."""
+
+    sem: float = 1.0  # cos(question, unit) from the e5 vectors
+    lex: float = 0.1  # the lexical score
+    type: float = 0.05  # (1 - type fit): a "hoeveel"/"wanneer" question wants a number/date
+    year: float = 0.1  # a year the question names is missing from the unit
+    unknown: float = 0.04  # per Dutch question word the corpus never uses (a compound counts half)
+    asked: float = 0.1  # the asked-for noun is one of those words
+
+
+WEIGHTS = Weights()
+
+
 def extract(q: Query, hits: list[Hit], idf, qvec=None, vectors=None, threshold: float = 0.45,
-            max_sentences: int = 3, margin: float = 0.05, sem_weight: float = 1.0,
-            lex_weight: float = 0.1, type_weight: float = 0.05, year_weight: float = 0.1,
-            unknown_weight: float = 0.04, asked_weight: float = 0.1) -> list[Pick]:
+            max_sentences: int = 3, margin: float = 0.05, weights: Weights = WEIGHTS) -> list[Pick]:
     """The sentences that answer `q`, returned in source order; empty when the best one does
     not reach `threshold` (the caller refuses).
 
-    score = sem_weight * cos(question, sentence) + lex_weight * lexical score
-            - type_weight * (1 - type fit) - year_weight * (a year the question names is missing)
-            - unknown_weight * (Dutch words of the question the corpus never uses; a
-                                compound of two corpus words counts half)
-            - asked_weight * (the asked-for noun is one of them)                  (with vectors)
+    score = sem * cos(question, sentence) + lex * lexical score
+            - type * (1 - type fit) - year * (a year the question names is missing)
+            - unknown * (Dutch words of the question the corpus never uses; a compound of two
+                         corpus words counts half)
+            - asked * (the asked-for noun is one of them)                         (with vectors)
           = lexical score                                                       (without)
     The type term makes a "hoeveel"/"wanneer" question prefer the sentence with the number or
     date over a sentence that only names the topic (cosines of the two differ by ~0.01-0.03);
     the year term keeps "… in 2019?" from being answered by a table without a 2019 column; the
-    unknown terms separate "Wat is het telefoonnummer van …" (a word no document uses, and the
-    very thing asked for) from questions the documents answer, which let the threshold come
-    down from 0.90 to 0.875.
-    Weights were chosen on the dev set and checked on both halves (MEASUREMENTS.md).
+    unknown terms separate a question about something no document mentions from questions the
+    documents answer. Weights: `Weights`.
     """
-    return select(rank(q, hits, idf, qvec, vectors, sem_weight=sem_weight, lex_weight=lex_weight,
-                       type_weight=type_weight, year_weight=year_weight, unknown_weight=unknown_weight,
-                       asked_weight=asked_weight), threshold, max_sentences, margin)
+    return select(rank(q, hits, idf, qvec, vectors, weights), threshold, max_sentences, margin)
 
 
-def rank(q: Query, hits: list[Hit], idf, qvec=None, vectors=None, *, sem_weight: float = 1.0,
-         lex_weight: float = 0.1, type_weight: float = 0.05, year_weight: float = 0.1,
-         unknown_weight: float = 0.04, asked_weight: float = 0.1) -> list[Pick]:
+def rank(q: Query, hits: list[Hit], idf, qvec=None, vectors=None, weights: Weights = WEIGHTS) -> list[Pick]:
     """Every answer unit of the hits, best first, scored as extract() describes."""
+    w = weights
     cands: list[tuple[int, str, str, int, float]] = []  # hit, text to show, quote, start, lexical
     embed_texts: list[str] = []
     for i, hit in enumerate(hits):
@@ -155,11 +164,10 @@ def rank(q: Query, hits: list[Hit], idf, qvec=None, vectors=None, *, sem_weight:
     if not cands:
         return []
     if vectors is not None and qvec is not None:
-        unknown = (unknown_weight * (len(q.unknown) - 0.5 * len(q.compounds))
-                   + asked_weight * (q.asked in q.unknown))
+        unknown = w.unknown * (len(q.unknown) - 0.5 * len(q.compounds)) + w.asked * (q.asked in q.unknown)
         sims = vectors.get(embed_texts) @ np.asarray(qvec, dtype=np.float32)
-        scores = [sem_weight * float(c) + lex_weight * lex - type_weight * (1.0 - _type_ok(q, text))
-                  - year_weight * (not all(y in text for y in q.years)) - unknown
+        scores = [w.sem * float(c) + w.lex * lex - w.type * (1.0 - _type_ok(q, text))
+                  - w.year * (not all(y in text for y in q.years)) - unknown
                   for c, (_, text, _, _, lex) in zip(sims, cands)]
     else:
         scores = [lex for *_, lex in cands]

@@ -26,11 +26,11 @@ def _assistant(tmp_path, chat=None, **kw):
 def lexical_only(monkeypatch):
     import assistant.answer.extractive as X
 
-    real = X.extract
+    real = X.rank
 
-    def extract(q, hits, idf, qvec=None, vectors=None, **kw):
-        return real(q, hits, idf, None, None, **kw)
-    monkeypatch.setattr(X, "extract", extract)
+    def rank(q, hits, idf, qvec=None, vectors=None, *args, **kw):
+        return real(q, hits, idf, None, None, *args, **kw)
+    monkeypatch.setattr(X, "rank", rank)
 
 
 def test_extractive_answer_cites_the_passage(tmp_path, lexical_only):
