@@ -51,20 +51,10 @@ def _load_prompt(name: str) -> str:
 
 def render_prompt(name: str, **values: object) -> str:
     """evals/prompts/NAME.txt filled as strictly as assistant.models.prompts.render: a missing or
-    unknown placeholder is a PromptError naming the file and the variable."""
-    from assistant.models.prompts import fields
+    unknown placeholder is a PromptError naming the prompt and the variable."""
+    from assistant.models.prompts import fill
 
-    template = _load_prompt(name)
-    needed = fields(template)
-    missing = needed - set(values)
-    if missing:
-        raise PromptError(f"prompt {name!r} needs {sorted(missing)} but got only {sorted(values)}; "
-                          "pass every placeholder")
-    extra = set(values) - needed
-    if extra:
-        raise PromptError(f"prompt {name!r} has no placeholder {sorted(extra)}; remove them or add "
-                          f"them to evals/prompts/{name}.txt")
-    return template.format(**values)
+    return fill(_load_prompt(name), name, **values)
 
 
 class MiniLMEmbeddings(Embeddings):

@@ -27,7 +27,12 @@ def fields(template: str) -> set[str]:
 
 
 def render(name: str, **values: object) -> str:
-    template = load(name)
+    return fill(load(name), name, **values)
+
+
+def fill(template: str, name: str, **values: object) -> str:
+    """`template` with every placeholder filled; PromptError (naming prompt `name`) when one is
+    missing or a value has no placeholder. Also used for prompt files kept elsewhere (evals/)."""
     needed = fields(template)
     missing = needed - set(values)
     if missing:
@@ -36,5 +41,5 @@ def render(name: str, **values: object) -> str:
     extra = set(values) - needed
     if extra:
         raise PromptError(f"prompt {name!r} has no placeholder {sorted(extra)}; remove them or add "
-                          f"them to prompts/{name}.txt")
+                          f"them to its .txt file")
     return template.format(**values)

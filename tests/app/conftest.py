@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from served import fixture_settings, serve
+from tests.app.served import fixture_settings, serve
 
 
 @pytest.fixture(scope="module")

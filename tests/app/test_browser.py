@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ingest.settings import REPO_ROOT
-from served import fixture_settings, serve
+from tests.app.served import fixture_settings, serve
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from served import fixture_settings, serve
+from tests.app.served import fixture_settings, serve
 
 pytestmark = pytest.mark.integration
 
