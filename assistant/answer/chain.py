@@ -147,8 +147,7 @@ class Assistant:
                                   - (self.settings.answer_threshold_english_offset if lang == "en" else 0.0))
         if not picks:
             return compose.refusal(q, lang, "extractive", hits, standalone, tuple(notes))
-        # a unit may hold two sentences ("… Dat geld zit in het Participatiebudget."): cite each
-        raw = " ".join(f"{p.text[a:b].strip()} [{p.hit + 1}]" for p in picks for a, b in split_sentences(p.text))
+        raw = extractive.cited_text(picks)
         quotes: dict[int, str] = {}
         for p in picks:
             quotes[p.hit + 1] = (quotes.get(p.hit + 1, "") + " " + p.quote).strip()

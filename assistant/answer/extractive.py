@@ -15,12 +15,14 @@ frame), generation.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.answer.query import GENERIC, Query  # the question side: its type, terms and unknown words
 from ingest.text import YEAR as _YEAR
+from ingest.text import split_sentences
 from ingest.types import Hit
 from ingest.units import row_text, sentences_of  # noqa: F401 - sentences_of is part of this module's API
 from ingest.lexical import analyse, term_set
@@ -202,3 +204,19 @@ def near_duplicate(a: str, b: str) -> bool:
     """The same statement in two places (word sets overlap > 80% of the larger one)."""
     ta, tb = term_set(a), term_set(b)
     return bool(ta and tb) and len(ta & tb) / max(len(ta), len(tb)) > 0.8
+
+
+def cited_text(picks: Sequence[Pick]) -> str:
+    """The picks' sentences, each with its passage number. A unit may hold two sentences ("… Dat
+    geld zit in het Participatiebudget."), so each is cited; a sentence that two passages both
+    say (documents repeat their headline figures) is shown once, citing both."""
+    sentences: list[tuple[str, list[int]]] = []  # [(text, passage numbers)]
+    for p in picks:
+        for a, b in split_sentences(p.text):
+            text = p.text[a:b].strip()
+            same = next((s for s in sentences if near_duplicate(text, s[0])), None)
+            if same is None:
+                sentences.append((text, [p.hit + 1]))
+            elif p.hit + 1 not in same[1]:
+                same[1].append(p.hit + 1)
+    return " ".join(f"{text} " + "".join(f"[{n}]" for n in ns) for text, ns in sentences)

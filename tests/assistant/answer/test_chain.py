@@ -253,3 +253,4 @@ def test_llm_busy_model_gives_the_extractive_answer_now_with_a_note(tmp_path, le
     ans = a.answer("Hoeveel uur beroepspraktijkvorming volgt een bbl-student?", mode="llm")
     assert chat.calls == 0 and a.model_server.waited == [20]  # half the deadline
     assert ans.answered and "610" in ans.text and any("bezig" in n or "busy" in n for n in ans.notes), ans.notes
+
