@@ -22,6 +22,7 @@ from importlib.resources import files
 from ingest.errors import InputError
 from ingest.lexical import analyse
 from ingest.text import YEAR as _YEAR  # the one year pattern
+from ingest.text import split_sentences  # the one sentence splitter
 
 _EN_WORDS = {"the", "what", "who", "when", "how", "is", "are", "does", "do", "can", "which", "of",
              "for", "a", "an", "in", "to", "much", "many", "long", "and", "with", "my", "i", "it"}
@@ -48,7 +49,6 @@ GENERIC = frozenset(analyse(
 # "Wat is het X", "Hoe hoog is de X", "Hoeveel X", "Welke X": X is what the question asks for
 _ASKED = re.compile(r"^(?:(?:wat|hoe hoog|hoe groot|hoe lang)\s+(?:is|zijn|was|waren|bedraagt|bedragen|kost|kosten)"
                     r"\s+(?:de|het|een)\s+|(?:hoeveel|welke?)\s+(?:is\s+(?:de|het)\s+)?)([^\W\d_][\w'-]*)", re.I)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u00C0-\u00DE])")
 
 @dataclass(frozen=True)
 class Query:
@@ -175,7 +175,8 @@ def _common_terms(question: str) -> frozenset:
 def _background(question: str) -> frozenset:
     """Terms only found in the statements around the question proper (the sentences that neither
     end in "?" nor start like a question); empty when there is one sentence."""
-    parts = [p.strip() for p in _SENTENCE.split(question.strip()) if p.strip()]
+    text = question.strip()
+    parts = [text[a:b].strip() for a, b in split_sentences(text)]
     asking = [p for p in parts if p.endswith("?") or _YESNO.match(p.lower()) or re.match(
         r"(wat|wie|wanneer|hoe|hoeveel|welke?|waar|waarom|what|who|when|how|which|where|why)\b", p.lower())]
     if len(parts) < 2 or not asking:
