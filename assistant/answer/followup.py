@@ -1,7 +1,9 @@
 """Follow-up questions made standalone before retrieval.
 
 Rule-based (extractive mode, no model): an elliptic follow-up ("En hoe lang duurt die op
-niveau 4?", "And in 2026?") gets the previous user question's topic words put in front of it.
+niveau 4?", "And in 2026?") gets the previous user question's topic words put in front of it,
+and the uncommon words of the previous answer (what "die regeling" or "daar" may point to when
+only the answer named it: "het Leerwerkloket", "de leerwerksubsidie").
 LLM mode uses the condense prompt (prompts/condense.txt) through chain.py, and falls back to
 this rule when the model fails. Non-goal: coreference resolution beyond the previous turn.
 """
@@ -30,10 +32,31 @@ History = Sequence[tuple[str, str]]  # [(role, text)], role "user" | "assistant"
 
 
 def last_user_question(history: History) -> str:
-    for role, text in reversed(list(history)):
-        if role == "user" and text.strip():
+    return _last(history, "user")
+
+
+def _last(history: History, role: str) -> str:
+    for who, text in reversed(list(history)):
+        if who == role and text.strip():
             return text.strip()
     return ""
+
+
+_RARE_ZIPF = 3.0  # wordfreq's log10 frequency per billion words: "leerwerkloket" 0, "uitkering" 3.6
+_MAX_ANSWER_WORDS = 6
+
+
+def answer_words(answer: str) -> list[str]:
+    """The previous answer's uncommon words (names, acronyms, domain terms), first ones first;
+    citation markers and the date note are not part of it."""
+    from wordfreq import zipf_frequency
+
+    text = re.sub(r"\[\d+\]", " ", answer.split("\n\n", 1)[0])
+    out: list[str] = []
+    for w in topic_words(text):
+        if zipf_frequency(w.lower(), "nl") < _RARE_ZIPF and not w[0].isdigit() and w not in out:
+            out.append(w)
+    return out[:_MAX_ANSWER_WORDS]
 
 
 def is_elliptic(question: str) -> bool:
@@ -57,5 +80,7 @@ def standalone(question: str, history: History) -> str:
     if not prev or not is_elliptic(question):
         return question
     have = set(analyse(question))
-    extra = [w for w in topic_words(prev) if not set(analyse(w)) <= have]
+    extra = [w for w in topic_words(prev) + answer_words(_last(history, "assistant"))
+             if not set(analyse(w)) <= have]
+    extra = list(dict.fromkeys(extra))
     return f"{' '.join(extra)}: {question}" if extra else question

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import PromptError
-from assistant.answer.followup import is_elliptic, standalone
+from assistant.answer.followup import answer_words, is_elliptic, standalone
 from assistant.models.prompts import fields, load, render
 
 pytestmark = pytest.mark.unit
@@ -33,7 +33,8 @@ def test_all_dev_followups_get_context():
         prev = r["history"][0][1]
         out = standalone(r["question"], [tuple(t) for t in r["history"]])
         assert out != r["question"] or not is_elliptic(r["question"]), r["id"]
-        assert len(out) <= len(prev) + len(r["question"]) + 2
+        named = " ".join(answer_words(r["history"][-1][1])) if r["history"][-1][0] == "assistant" else ""
+        assert len(out) <= len(prev) + len(named) + len(r["question"]) + 3  # nothing else is added
 
 
 def test_prompts_render_strictly():
@@ -46,3 +47,13 @@ def test_prompts_render_strictly():
         render("bestaat-niet")
     out = render("condense", history="Gebruiker: Wat is de bbl?", question="En de bol?")
     assert "En de bol?" in out and "{" not in out
+
+
+def test_a_pointer_to_what_only_the_previous_answer_named_gets_that_name():
+    history = [("user", "Waar kan mijn cliënt terecht voor advies over een opleiding?"),
+               ("assistant", "Hij kan terecht bij het Leerwerkloket in zijn regio. [1]\n\n"
+                             "Let op: dit komt uit de werkwijzer (2019) [1]; controleer of het nog actueel is.")]
+    out = standalone("En is dat gratis?", history)
+    assert "Leerwerkloket" in out and out.endswith("En is dat gratis?")
+    assert "werkwijzer" not in out  # the date note is not part of the answer's content
+    assert answer_words("De kandidaat volgt 610 uur bij het Leerwerkloket. [2]") == ["Leerwerkloket"]
