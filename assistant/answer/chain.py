@@ -12,13 +12,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import queue
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from assistant.answer import compose, extractive, followup, query, sources
+from assistant.answer import asks, compose, extractive, followup, query, sources
+from assistant.answer.injection import looks_like_instructions
 from assistant.answer.query import check_question
 from assistant.answer.cite import MARKER, split_sentences
 from ingest.errors import ConfigError, InputError, ModelError
@@ -32,18 +32,6 @@ _TONE = {"professional": "Spreek de lezer aan met 'u'; schrijf zakelijk.",
          "student": "Spreek de lezer aan met 'je'; schrijf eenvoudig en vriendelijk."}
 _LANG = {"nl": "Nederlands", "en": "Engels (English)"}
 _FRAME_EN = "According to the Dutch source documents (quoted in Dutch):"
-
-
-# text addressed to the assistant rather than to readers: never a source (prompt injection)
-_INSTRUCTION = re.compile(
-    r"\b(negeer|vergeet)\b.{0,60}\b(instructies?|opdrachten|bovenstaande|documenten|regels)\b|"
-    r"\bantwoord op (elke|iedere|alle) vra(ag|gen)\b|"
-    r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompts?|rules|above)\b|"
-    r"\banswer every question\b|\bsyste(em|m) ?prompt\b", re.IGNORECASE | re.DOTALL)
-
-
-def looks_like_instructions(text: str) -> bool:
-    return _INSTRUCTION.search(text) is not None
 
 
 class Assistant:
@@ -96,7 +84,12 @@ class Assistant:
         standalone = self._standalone(q, history, mode)
         lang = query.language(q)
         t1 = time.perf_counter()
-        hits, _ = self.retriever.search(standalone, filters=filters)
+        split = asks.split_asks(standalone) if mode == "extractive" else asks.Asks("", (standalone,))
+        if len(split.asks) > 1:  # each ask retrieves for itself, with the message's context
+            hits = asks.merge_hits([self.retriever.search(x, filters=filters)[0] for x in split.queries()],
+                                   self.settings.retrieve_k * len(split.asks))
+        else:
+            hits, _ = self.retriever.search(standalone, filters=filters)
         hits = [h for h in hits if not looks_like_instructions(h.chunk.text)]
         if looks_like_instructions(q):  # a question that instructs the assistant is not answered
             hits = []
@@ -105,7 +98,7 @@ class Assistant:
         if mode == "llm":
             answer = yield from self._llm(q, standalone, lang, hits, audience, first)
         else:
-            answer = self._extractive(q, standalone, lang, hits)
+            answer = self._extractive(q, standalone, lang, hits, split=split)
         t3 = time.perf_counter()
         timings = {"retrieve": (t2 - t1) * 1000, "generate": (t3 - t2) * 1000, "total": (t3 - t0) * 1000}
         if first:
@@ -141,10 +134,18 @@ class Assistant:
         qvec = index.embedder.embed_query(dense_query(standalone)) if hits else None
         return parsed, extractive.rank(parsed, hits, lexical.idf, qvec=qvec, vectors=index.sentences)
 
-    def _extractive(self, q: str, standalone: str, lang: str, hits: list[Hit], notes=(), ranked=None) -> Answer:
-        ranked = ranked if ranked is not None else self._ranked(q, standalone, hits)[1]
-        picks = extractive.select(ranked, threshold=self.settings.answer_threshold
-                                  - (self.settings.answer_threshold_english_offset if lang == "en" else 0.0))
+    def _extractive(self, q: str, standalone: str, lang: str, hits: list[Hit], notes=(), ranked=None,
+                    split: asks.Asks | None = None) -> Answer:
+        threshold = self.settings.answer_threshold - (self.settings.answer_threshold_english_offset
+                                                      if lang == "en" else 0.0)
+        if split is not None and len(split.asks) > 1 and hits:  # each ask answered on its own
+            picks, unanswered = asks.pick_per_ask(
+                split, lambda own, query: self._ranked(own, query, hits)[1],
+                lambda ranked, n: extractive.select(ranked, threshold, max_sentences=n), per_ask=2)
+            notes = tuple(notes) + tuple(compose.nothing_about(a, lang) for a in unanswered if picks)
+        else:
+            ranked = ranked if ranked is not None else self._ranked(q, standalone, hits)[1]
+            picks = extractive.select(ranked, threshold=threshold)
         if not picks:
             return compose.refusal(q, lang, "extractive", hits, standalone, tuple(notes))
         raw = extractive.cited_text(picks)

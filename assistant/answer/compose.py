@@ -28,6 +28,12 @@ _REFUSAL_RE = re.compile(r"staat niet in de documenten|documents do not (say|con
 _SITE = re.compile(r"\b(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:nl|com|org|eu)\b(?:/[^\s)]*)?", re.I)
 
 
+def nothing_about(ask: str, lang: str) -> str:
+    """The note for one ask of several that no passage answers."""
+    return (f"The documents say nothing about: \u201c{ask}\u201d" if lang == "en"
+            else f"Over \u201e{ask}\u201d zeggen de documenten niets.")
+
+
 def is_refusal(text: str) -> bool:
     return bool(_REFUSAL_RE.search(text))
 

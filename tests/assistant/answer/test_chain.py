@@ -254,3 +254,20 @@ def test_llm_busy_model_gives_the_extractive_answer_now_with_a_note(tmp_path, le
     assert chat.calls == 0 and a.model_server.waited == [20]  # half the deadline
     assert ans.answered and "610" in ans.text and any("bezig" in n or "busy" in n for n in ans.notes), ans.notes
 
+
+
+def test_two_asks_in_one_message_are_each_answered(tmp_path, lexical_only):
+    a = _assistant(tmp_path)
+    ans = a.answer("Mijn cliënt wil via de bbl een diploma halen. Hoeveel uur beroepspraktijkvorming volgt hij, "
+                   "en wie betaalt het cursusgeld?")
+    assert ans.answered and "610 uur" in ans.text and "cursusgeld" in ans.text
+    assert len(a.retriever.queries) == 2  # one retrieval per ask, both with the client's situation
+    assert all(q.startswith("Mijn cliënt wil via de bbl") for q in a.retriever.queries)
+
+
+def test_an_ask_nothing_answers_gets_its_own_note(tmp_path, lexical_only):
+    ans = _assistant(tmp_path).answer("Hoeveel uur beroepspraktijkvorming volgt een bbl-student, "
+                                      "en wat kost een treinkaartje naar Utrecht?")
+    assert ans.answered and "610 uur" in ans.text and "trein" not in ans.text
+    assert any("Wat kost een treinkaartje naar Utrecht?" in n and "zeggen de documenten niets" in n
+               for n in ans.notes), ans.notes

@@ -1,0 +1,77 @@
+"""A message split into its context and its asks, so that each ask is retrieved and answered.
+
+"Mijn cliënt is 58 en wil een bol-opleiding volgen. Kan hij het levenlanglerenkrediet gebruiken,
+en zo niet, wie betaalt de scholing?" -> context "Mijn cliënt is 58 en wil een bol-opleiding
+volgen.", asks ("Kan hij het levenlanglerenkrediet gebruiken?", "Wie betaalt de scholing?").
+The statements around the questions are the context: they inform every ask's retrieval query.
+Two asks are two questions ("…? …?") or one question joined by ", en (zo niet,) <question word>".
+Non-goals: comparisons ("verschil tussen A en B") and lists, which stay one ask; answering.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.text import split_sentences
+
+_QWORD = (r"wie|wat|hoe|hoeveel|hoelang|welke?|waar\w*|wanneer|waarom|mag|mogen|kan|kunnen|moet|moeten|"
+          r"is|zijn|geldt|gelden|krijgt|krijg|komt|hangt|heeft|hebben|wordt|worden|in welk\w*|uit welk\w*|"
+          r"who|what|how|which|where|when|why|can|does|do|is|are|will")
+# ", en zo niet, wie …" / ", en hoeveel …" / ", and who …": the second ask of one sentence
+_JOIN = re.compile(rf",\s+(?:en|of|and|or)\s+(?:(?:zo\s+(?:niet|ja)|if\s+not|if\s+so),\s+)?(?=(?:{_QWORD})\b)",
+                   re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Asks:
+    context: str  # the statements around the questions ("" when none)
+    asks: tuple[str, ...]  # one or more questions, each ending in "?"
+
+    def queries(self) -> tuple[str, ...]:
+        """One retrieval query per ask: the context, then the ask."""
+        return tuple(f"{self.context} {a}".strip() for a in self.asks)
+
+
+def split_asks(message: str) -> Asks:
+    """The message's context and asks; a message with one ask is Asks("", (message,))."""
+    text = message.strip()
+    sentences = [text[a:b].strip() for a, b in split_sentences(text)]
+    asking = [s for s in sentences if s.endswith("?")]
+    asks: list[str] = []
+    for s in asking:
+        parts = [p.strip(" ,") for p in _JOIN.split(s) if p.strip(" ,")]
+        asks += [p[0].upper() + p[1:] if p.endswith("?") else p[0].upper() + p[1:] + "?" for p in parts]
+    if len(asks) < 2:
+        return Asks("", (text,))
+    context = " ".join(s for s in sentences if s not in asking)
+    return Asks(context, tuple(asks))
+
+
+def merge_hits(rankings: list[list], k: int):
+    """One hit list from one ranking per ask: taken in turns (the best of each ask first),
+    each chunk once, at most k, renumbered 1..n."""
+    from dataclasses import replace
+
+    seen, out = set(), []
+    for i in range(max((len(r) for r in rankings), default=0)):
+        for ranking in rankings:
+            if i < len(ranking) and ranking[i].chunk.chunk_id not in seen and len(out) < k:
+                seen.add(ranking[i].chunk.chunk_id)
+                out.append(ranking[i])
+    return [replace(h, rank=n) for n, h in enumerate(out, start=1)]
+
+
+def pick_per_ask(split: Asks, rank, select, per_ask: int) -> tuple[list, list[str]]:
+    """The units chosen for each ask on its own (rank(own_text, query) -> ranked units;
+    select(ranked, max_sentences) -> picks), as one list without overlaps, and the asks
+    nothing answered."""
+    from assistant.answer.extractive import overlaps
+
+    chosen, unanswered = [], []
+    for ask, query in zip(split.asks, split.queries()):
+        picks = select(rank(ask, query), per_ask)
+        if not picks:
+            unanswered.append(ask)
+        chosen += [p for p in picks if not any(overlaps(p, c) for c in chosen)]
+    return sorted(chosen, key=lambda p: (p.hit, p.start)), unanswered
