@@ -4,8 +4,9 @@
 en zo niet, wie betaalt de scholing?" -> context "Mijn cliënt is 58 en wil een bol-opleiding
 volgen.", asks ("Kan hij het levenlanglerenkrediet gebruiken?", "Wie betaalt de scholing?").
 The statements around the questions are the context: they inform every ask's retrieval query.
-Two asks are two questions ("…? …?") or one question joined by ", en (zo niet,) <question word>".
-Non-goals: comparisons ("verschil tussen A en B") and lists, which stay one ask; answering.
+Two asks are two questions ("…? …?"), one question joined by ", en (zo niet,) <question word>",
+or a comparison on one aspect ("het verschil tussen A en B wat betreft C": "A: C?", "B: C?").
+Non-goals: lists (one ask whose answer has several items); answering.
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ _QWORD = (r"wie|wat|hoe|hoeveel|hoelang|welke?|waar\w*|wanneer|waarom|mag|mogen|
 # ", en zo niet, wie …" / ", en hoeveel …" / ", and who …": the second ask of one sentence
 _JOIN = re.compile(rf",\s+(?:en|of|and|or)\s+(?:(?:zo\s+(?:niet|ja)|if\s+not|if\s+so),\s+)?(?=(?:{_QWORD})\b)",
                    re.IGNORECASE)
+
+
+# "het verschil tussen A en B wat betreft C" / "the difference between A and B in terms of C"
+_COMPARE = re.compile(r"\b(?:verschil(?:t|len)?\s+tussen|difference\s+between)\s+(?P<a>.+?[^-])\s+(?:en|and)\s+"
+                      r"(?P<b>.+?),?\s+(?:wat\s+betreft|qua|op\s+het\s+gebied\s+van|als\s+het\s+gaat\s+om|"
+                      r"in\s+terms\s+of|regarding|when\s+it\s+comes\s+to)\s+(?P<c>.+?)\?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -40,8 +47,13 @@ def split_asks(message: str) -> Asks:
     asking = [s for s in sentences if s.endswith("?")]
     asks: list[str] = []
     for s in asking:
+        compare = _COMPARE.search(s)
+        if compare:  # one ask per side, on the same aspect
+            asks += [f"{compare['a'][0].upper()}{compare['a'][1:]}: {compare['c']}?",
+                     f"{compare['b'][0].upper()}{compare['b'][1:]}: {compare['c']}?"]
+            continue
         parts = [p.strip(" ,") for p in _JOIN.split(s) if p.strip(" ,")]
-        asks += [p[0].upper() + p[1:] if p.endswith("?") else p[0].upper() + p[1:] + "?" for p in parts]
+        asks += [p[0].upper() + p[1:] + ("" if p.endswith("?") else "?") for p in parts]
     if len(asks) < 2:
         return Asks("", (text,))
     context = " ".join(s for s in sentences if s not in asking)

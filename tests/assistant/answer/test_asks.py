@@ -36,3 +36,13 @@ def test_merge_takes_turns_keeps_each_chunk_once_and_renumbers():
     h = {c: Hit(1, Chunk(c, "d", c), meta, 1.0) for c in "abcd"}
     merged = merge_hits([[h["a"], h["b"], h["c"]], [h["b"], h["d"]]], k=3)
     assert [x.chunk.chunk_id for x in merged] == ["a", "b", "d"] and [x.rank for x in merged] == [1, 2, 3]
+
+
+def test_a_comparison_becomes_one_ask_per_side_on_the_same_aspect():
+    a = split_asks("Wat is het verschil tussen de bol en de bbl wat betreft de tijd op school?")
+    assert a.asks == ("De bol: de tijd op school?", "De bbl: de tijd op school?")
+    en = split_asks("What is the difference between a roc and an aoc in terms of funding?")
+    assert en.asks == ("A roc: funding?", "An aoc: funding?")
+    # "hoog- en laagconjunctuur" is one thing, not two sides
+    one = "Wat is het verschil tussen hoog- en laagconjunctuur wat betreft werk?"
+    assert split_asks(one).asks == (one,)
