@@ -26,15 +26,8 @@ from pathlib import Path
 from common import REPO
 from load_test import HttpClient, Tally, question_pool, run_users
 
+from assistant.models.server import free_port
 from evals.metrics import percentile
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def model_pids(parent: int) -> list[int]:
@@ -78,10 +71,10 @@ def classify(out: dict) -> str:
     shown = [s for s in out.get("sentences", []) if s.get("text", "") in out.get("answer", "")]
     if not out.get("citations") or not all(s.get("supported") and s.get("cites") for s in shown):
         return "UNMARKED"
-    if out.get("mode") == "llm" and not any("extractief" in n for n in out.get("notes", [])):
+    marked = any("extractief" in n for n in out.get("notes", []))
+    if out.get("mode") == "llm" and not marked:
         return "model"
-    return "extractive" if any("extractief" in n for n in out.get("notes", [])) or out.get("mode") == "extractive" \
-        else "UNMARKED"
+    return "extractive" if marked or out.get("mode") == "extractive" else "UNMARKED"
 
 
 def main() -> int:
@@ -90,7 +83,7 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=120)
     ap.add_argument("--kill-at", type=float, nargs="*", default=[30, 80], help="seconds into the run")
     args = ap.parse_args()
-    port, log = _free_port(), Path("/tmp/llm_load_page.log")
+    port, log = free_port(), Path("/tmp/llm_load_page.log")
     page = start_page(port, log)
     pool, tally, kinds, lock = question_pool(), Tally(), {}, threading.Lock()
     stop_at = time.time() + args.seconds
@@ -107,8 +100,9 @@ def main() -> int:
                 out, err = None, f"{type(exc).__name__}: {exc}"[:300]
             tally.add(out, err, time.perf_counter() - t0, f"user {u} q{i}")
             if out is not None:
+                kind = classify(out)
                 with lock:
-                    kinds[classify(out)] = kinds.get(classify(out), 0) + 1
+                    kinds[kind] = kinds.get(kind, 0) + 1
             i += 1
 
     def killer() -> None:

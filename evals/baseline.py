@@ -24,13 +24,11 @@ import re
 import sys
 import tempfile
 import time
-from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from ingest.errors import MboError, ModelError, PromptError
+from ingest.errors import MboError, ModelError
 from ingest.settings import Settings, load_settings
 
 CHUNK_SIZE, CHUNK_OVERLAP, TOP_K, DEPTH = 1000, 200, 4, 10
@@ -41,20 +39,12 @@ REFUSAL = re.compile(r"\b(don'?t|do not|does not|doesn'?t) (know|mention|say|con
                      r"geen informatie", re.I)
 
 
-@lru_cache(maxsize=None)
-def _load_prompt(name: str) -> str:
-    try:
-        return files("evals").joinpath(f"prompts/{name}.txt").read_text("utf-8")
-    except FileNotFoundError:
-        raise PromptError(f"prompt {name!r} not found in evals/prompts/; add {name}.txt") from None
-
-
 def render_prompt(name: str, **values: object) -> str:
     """evals/prompts/NAME.txt filled as strictly as assistant.models.prompts.render: a missing or
     unknown placeholder is a PromptError naming the prompt and the variable."""
-    from assistant.models.prompts import fill
+    from assistant.models.prompts import fill, load
 
-    return fill(_load_prompt(name), name, **values)
+    return fill(load(name, package="evals"), name, **values)
 
 
 class MiniLMEmbeddings(Embeddings):

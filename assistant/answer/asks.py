@@ -12,8 +12,9 @@ Non-goals: lists (one ask whose answer has several items); answering.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from assistant.answer.extractive import overlaps
 from ingest.text import split_sentences
 
 _QWORD = (r"wie|wat|hoe|hoeveel|hoelang|welke?|waar\w*|wanneer|waarom|mag|mogen|kan|kunnen|moet|moeten|"
@@ -49,22 +50,23 @@ def split_asks(message: str) -> Asks:
     for s in asking:
         compare = _COMPARE.search(s)
         if compare:  # one ask per side, on the same aspect
-            asks += [f"{compare['a'][0].upper()}{compare['a'][1:]}: {compare['c']}?",
-                     f"{compare['b'][0].upper()}{compare['b'][1:]}: {compare['c']}?"]
+            asks += [_ask(f"{compare['a']}: {compare['c']}"), _ask(f"{compare['b']}: {compare['c']}")]
             continue
-        parts = [p.strip(" ,") for p in _JOIN.split(s) if p.strip(" ,")]
-        asks += [p[0].upper() + p[1:] + ("" if p.endswith("?") else "?") for p in parts]
+        asks += [_ask(p.strip(" ,")) for p in _JOIN.split(s) if p.strip(" ,")]
     if len(asks) < 2:
         return Asks("", (text,))
     context = " ".join(s for s in sentences if s not in asking)
     return Asks(context, tuple(asks))
 
 
+def _ask(text: str) -> str:
+    """A question as one stands alone: capital first letter, "?" at the end."""
+    return text[0].upper() + text[1:] + ("" if text.endswith("?") else "?")
+
+
 def merge_hits(rankings: list[list], k: int):
     """One hit list from one ranking per ask: taken in turns (the best of each ask first),
     each chunk once, at most k, renumbered 1..n."""
-    from dataclasses import replace
-
     seen, out = set(), []
     for i in range(max((len(r) for r in rankings), default=0)):
         for ranking in rankings:
@@ -78,8 +80,6 @@ def pick_per_ask(split: Asks, rank, select, per_ask: int) -> tuple[list, list[st
     """The units chosen for each ask on its own (rank(own_text, query) -> ranked units;
     select(ranked, max_sentences) -> picks), as one list without overlaps, and the asks
     nothing answered."""
-    from assistant.answer.extractive import overlaps
-
     chosen, unanswered = [], []
     for ask, query in zip(split.asks, split.queries()):
         picks = select(rank(ask, query), per_ask)

@@ -63,8 +63,10 @@ def date_note(cited: Sequence[Hit], lang: str, today: dt.date, years: int) -> st
     if not old:
         return ""
     en = lang == "en"
-    parts = [f"{(('the ' if en else 'de ') + kind) if kind else ('a document' if en else 'een document')} "
-             f"({when}) {''.join(f'[{n}]' for n in ns)}" for kind, when, ns in old.values()]
+
+    def name(kind: str) -> str:  # "de werkwijzer", "the Kamerbrief"; "een document" without a type
+        return f"{'the' if en else 'de'} {kind}" if kind else ("a document" if en else "een document")
+    parts = [f"{name(kind)} ({when}) {''.join(f'[{n}]' for n in ns)}" for kind, when, ns in old.values()]
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + (" and " if en else " en ") + parts[-1]
     if en:
         return f"Note: this comes from {joined}; check whether it still applies."

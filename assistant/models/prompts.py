@@ -15,11 +15,13 @@ from ingest.errors import PromptError
 
 
 @lru_cache(maxsize=None)
-def load(name: str) -> str:
+def load(name: str, package: str = "assistant.models") -> str:
+    """The text of PACKAGE/prompts/NAME.txt (evals/ keeps its own prompts: package="evals")."""
     try:
-        return files("assistant.models").joinpath(f"prompts/{name}.txt").read_text("utf-8")
+        return files(package).joinpath(f"prompts/{name}.txt").read_text("utf-8")
     except FileNotFoundError:
-        raise PromptError(f"prompt {name!r} not found in assistant/models/prompts/; add {name}.txt") from None
+        folder = package.replace(".", "/") + "/prompts/"
+        raise PromptError(f"prompt {name!r} not found in {folder}; add {name}.txt") from None
 
 
 def fields(template: str) -> set[str]:

@@ -3,11 +3,13 @@ started on first use, supervised, restarted with back-off, stopped with its pare
 
 A crash, an out-of-memory kill or a hang of native code in that process ends only the answers
 in flight (the chain falls back to the extractive answer with a note); the app, the CLI and
-the other users go on. Requests queue at the server (it runs one generation at a time).
+the other users go on. Requests queue before the server (`slot()`: one question at a time,
+with a deadline), so abandoned requests never pile up inside it.
 
     server = ModelServer(settings)      # nothing runs yet
     server.ensure(wait_s=30)            # starts it, or waits while it (re)starts; ModelError if not ready
     server.base_url                     # http://127.0.0.1:<port>/v1, the same across restarts
+    with server.slot(wait_s=30): …      # this question's turn at the model, or ModelError (busy)
     server.check()                      # after a failed request: kills a process that stopped answering
     server.stop()
 
@@ -51,10 +53,10 @@ def free_port() -> int:
 
 
 def server_command(model_path: Path, port: int, settings: Settings) -> list[str]:
+    threads = str(settings.llm_threads or os.cpu_count() or 1)
     return [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path), "--model_alias",
             settings.llm_model, "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(settings.llm_context),
-            "--n_threads", str(settings.llm_threads or os.cpu_count() or 1),
-            "--n_threads_batch", str(settings.llm_threads or os.cpu_count() or 1)]
+            "--n_threads", threads, "--n_threads_batch", threads]
 
 
 class ModelServer:
