@@ -56,8 +56,10 @@ def build_model_server(settings: Settings):
     return shared_server(settings)
 
 
-def build_assistant(settings: Settings, retriever: HybridRetriever | None = None, chat_model_factory=None):
-    """The one factory: app, CLI and evals call this; tests pass a retriever over fakes."""
+def build_assistant(settings: Settings, retriever: HybridRetriever | None = None, chat_model_factory=None,
+                    selector=None):
+    """The one factory: app, CLI and evals call this; tests pass a retriever over fakes; the
+    selection fit passes selection.neutral() (it must run without a valid fitted file)."""
     from assistant.answer.chain import Assistant
 
     retriever = retriever or build_retriever(settings)
@@ -67,5 +69,8 @@ def build_assistant(settings: Settings, retriever: HybridRetriever | None = None
             from assistant.models.chat import build_chat_model
 
             return build_chat_model(settings, server)
+    from assistant.answer import selection
+
     return Assistant(settings, retriever, chat_model_factory,
-                     similarity=build_similarity(retriever.index.embedder), model_server=server)
+                     similarity=build_similarity(retriever.index.embedder), model_server=server,
+                     selector=selector or selection.load(settings.selection_path))

@@ -1,10 +1,10 @@
-"""How well the extractive scorer's best unit score separates answerable from unanswerable
-questions: ROC AUC per question set (the refusal threshold can only be as good as this).
+"""How well the fitted answerability (assistant/answer/selection.py; the lowest over a message's
+asks) separates answerable from unanswerable questions: ROC AUC per question set (the refusal
+threshold can only be as good as this). train and dev are what the selection was fitted on.
 
     .venv/bin/python benchmarks/answerability.py train dev      # never `test`: it is for reporting only
 
-Prints one line per set; no assertions. Non-goal: choosing the threshold (that needs a fitted
-model over more features, issue 14).
+Prints one line per set; no assertions. Non-goal: choosing the threshold (evals/fit_selection.py).
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ from common import REPO
 def best_scores(assistant, questions: list[dict]) -> list[float]:
     out = []
     for q in questions:
-        history = [tuple(t) for t in q.get("history", [])]
-        standalone = assistant._standalone(q["question"], history, "extractive")
-        hits, _ = assistant.retriever.search(standalone)
-        ranked = assistant._ranked(q["question"], standalone, hits)[1] if hits else []
-        out.append(ranked[0].score if ranked else float("-inf"))
+        per_ask = assistant.ranked_asks(q["question"], [tuple(t) for t in q.get("history", [])])
+        scores = [assistant.selector.answerable(units[0].features, units[0].score) if units else 0.0
+                  for _, units in per_ask]
+        out.append(min(scores) if scores else 0.0)
     return out
 
 
@@ -42,7 +41,7 @@ def main(names: list[str]) -> int:
         scores = best_scores(assistant, qs)
         labels = [q["answerable"] for q in qs]
         print(f"{name}: {len(qs)} questions ({labels.count(False)} unanswerable), "
-              f"AUC of the best unit score for answerable vs not: {roc_auc_score(labels, scores):.3f}")
+              f"AUC of the answerability for answerable vs not: {roc_auc_score(labels, scores):.3f}")
     return 0
 
 

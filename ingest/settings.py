@@ -55,14 +55,11 @@ class Settings(BaseSettings):
     # answering: "extractive" needs no LLM; "llm" needs llm_backend other than "none"
     answer_mode: Literal["extractive", "llm"] = "extractive"
     max_question_chars: int = 2000
-    # extractive: refuse when the best sentence scores below this (cos + 0.1 * lexical, minus
-    # the type/year/unknown-word terms of extractive.extract); chosen on the dev set and checked
-    # on its two halves, see MEASUREMENTS.md
-    answer_threshold: float = 0.875
-    # English questions against Dutch sentences have systematically lower e5 cosines (dev set:
-    # answerable English best scores 0.85-0.91 against 0.88-1.0 for Dutch)
-    # (0.875 - 0.01 = 0.865 for English, as before: English questions get no unknown-word term)
-    answer_threshold_english_offset: float = 0.01
+    # extractive: the fitted selector (assistant/answer/data/selection.json, refit with
+    # `python -m evals.fit_selection`); a path here replaces it. answer_threshold overrides its
+    # cross-validated refusal threshold (a probability, 0-1); unset, the fitted one holds.
+    selection_path: Path | None = None
+    answer_threshold: float | None = Field(None, ge=0.0, le=1.0)
     stale_after_years: int = 3  # older documents get a "from <date>" note in the answer
 
     # chat model (llm mode): "local" = Qwen2.5-Coder-Instruct GGUF from the PyPI part packages,

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import queue
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from assistant.answer import asks, compose, extractive, followup, query, sources
+from assistant.answer import asks, compose, extractive, followup, query, selection, sources
 from assistant.answer.injection import looks_like_instructions
 from assistant.answer.query import check_question
 from assistant.answer.cite import MARKER, split_sentences
+from assistant.answer.deadline import stream_within
 from ingest.errors import ConfigError, InputError, ModelError
 from assistant.models.prompts import load, render
 from assistant.answer.retrieve import dense_query
@@ -39,8 +38,9 @@ class Assistant:
 
     def __init__(self, settings: Settings, retriever, chat_model_factory: Callable[[], Any] | None = None,
                  today: dt.date | None = None, similarity: Callable[[str, str], float] | None = None,
-                 model_server=None):
+                 model_server=None, selector: selection.Selector | None = None):
         self.settings = settings
+        self.selector = selector or selection.fitted()  # the fitted extractive selection
         self.model_server = model_server  # the local model's process (models.server.ModelServer) or None
         self.retriever = retriever
         self._chat_factory = chat_model_factory
@@ -81,18 +81,9 @@ class Assistant:
             raise InputError(f"mode {mode!r} is not known; use 'extractive' or 'llm'")
         if mode == "llm":
             self.chat_model()  # fail early with a clear ConfigError when no backend is configured
-        standalone = self._standalone(q, history, mode)
         lang = query.language(q)
         t1 = time.perf_counter()
-        split = asks.split_asks(standalone) if mode == "extractive" else asks.Asks("", (standalone,))
-        if len(split.asks) > 1:  # each ask retrieves for itself, with the message's context
-            hits = asks.merge_hits([self.retriever.search(x, filters=filters)[0] for x in split.queries()],
-                                   self.settings.retrieve_k * len(split.asks))
-        else:
-            hits, _ = self.retriever.search(standalone, filters=filters)
-        hits = [h for h in hits if not looks_like_instructions(h.chunk.text)]
-        if looks_like_instructions(q):  # a question that instructs the assistant is not answered
-            hits = []
+        standalone, split, hits = self._retrieve(q, history, mode, filters)
         t2 = time.perf_counter()
         first: list[float] = []  # perf_counter of the model's first token (llm mode)
         if mode == "llm":
@@ -100,16 +91,52 @@ class Assistant:
         else:
             answer = self._extractive(q, standalone, lang, hits, split=split)
         t3 = time.perf_counter()
+        # retrieve includes making a follow-up standalone
         timings = {"retrieve": (t2 - t1) * 1000, "generate": (t3 - t2) * 1000, "total": (t3 - t0) * 1000}
         if first:
             timings["first_token"] = (first[0] - t0) * 1000
-        if t1 - t0 > 0.001:
-            timings["condense"] = (t1 - t0) * 1000
         yield _with(answer, timings=timings)
 
+    def ranked_asks(self, question: str, history: Sequence[tuple[str, str]] = (),
+                    filters: Filters | None = None) -> list[tuple[str, list[extractive.Pick]]]:
+        """Per ask of the message (one for most questions): (the ask, every answer unit of its
+        hits, best first, with their features), as the extractive answer sees them. Used to fit
+        the selection (evals/fit_selection.py)."""
+        q = check_question(question, self.settings.max_question_chars)
+        standalone, split, hits = self._retrieve(q, _check_history(history), "extractive", filters)
+        if not hits:
+            return [(a, []) for a in split.asks]
+        if len(split.asks) > 1:
+            return [(a, self._ranked(a, query_text, hits)[1]) for a, query_text in zip(split.asks, split.queries())]
+        return [(q, self._ranked(q, standalone, hits)[1])]
+
     # ------------------------------------------------------------------ steps
+    def _retrieve(self, q: str, history: list[tuple[str, str]], mode: str, filters: Filters | None):
+        """(standalone question, its asks, hits): follow-ups made standalone, one retrieval per
+        ask, passages that instruct the assistant dropped (none at all for such a question)."""
+        standalone = self._standalone(q, history, mode)
+        split = asks.split_asks(standalone) if mode == "extractive" else asks.Asks("", (standalone,))
+        if len(split.asks) > 1:  # each ask retrieves for itself, with the message's context
+            hits = asks.merge_hits([self._search(x, filters) for x in split.queries()],
+                                   self.settings.retrieve_k * len(split.asks))
+        else:
+            hits = self._search(standalone, filters)
+        if looks_like_instructions(q):  # a question that instructs the assistant is not answered
+            hits = []
+        return standalone, split, hits
+
     def _today(self) -> dt.date:
         return self.today or dt.date.today()
+
+    def _search(self, text: str, filters: Filters | None) -> list[Hit]:
+        """The top hits without passages that instruct the assistant; as many as without such
+        passages (the selection weighs a unit against the other retrieved units)."""
+        hits, _ = self.retriever.search(text, filters=filters)
+        dropped = sum(looks_like_instructions(h.chunk.text) for h in hits)
+        if dropped:
+            more, _ = self.retriever.search(text, k=len(hits) + dropped, filters=filters)
+            hits = [h for h in more if not looks_like_instructions(h.chunk.text)][:len(hits)]
+        return hits
 
     def _standalone(self, q: str, history, mode: str) -> str:
         if not history or not followup.is_elliptic(q):
@@ -132,20 +159,20 @@ class Assistant:
         parsed = query.resolve_terms(query.parse_query(standalone, own=q), lexical)
         index = self.retriever.index
         qvec = index.embedder.embed_query(dense_query(standalone)) if hits else None
-        return parsed, extractive.rank(parsed, hits, lexical.idf, qvec=qvec, vectors=index.sentences)
+        return parsed, extractive.rank(parsed, hits, lexical.idf, qvec=qvec, vectors=index.sentences,
+                                       selector=self.selector)
 
     def _extractive(self, q: str, standalone: str, lang: str, hits: list[Hit], notes=(), ranked=None,
                     split: asks.Asks | None = None) -> Answer:
-        threshold = self.settings.answer_threshold - (self.settings.answer_threshold_english_offset
-                                                      if lang == "en" else 0.0)
+        sel, threshold = self.selector, self.settings.answer_threshold  # None: the fitted threshold
         if split is not None and len(split.asks) > 1 and hits:  # each ask answered on its own
             picks, unanswered = asks.pick_per_ask(
                 split, lambda own, query: self._ranked(own, query, hits)[1],
-                lambda ranked, n: extractive.select(ranked, threshold, max_sentences=n), per_ask=2)
+                lambda ranked, n: extractive.select(ranked, sel, threshold, max_units=n), per_ask=sel.per_ask)
             notes = tuple(notes) + tuple(compose.nothing_about(a, lang) for a in unanswered if picks)
         else:
             ranked = ranked if ranked is not None else self._ranked(q, standalone, hits)[1]
-            picks = extractive.select(ranked, threshold=threshold)
+            picks = extractive.select(ranked, sel, threshold)
         if not picks:
             return compose.refusal(q, lang, "extractive", hits, standalone, tuple(notes))
         raw = extractive.cited_text(picks)
@@ -227,49 +254,6 @@ class Assistant:
                 return _with(extractive_answer, sentences=answer.sentences + extractive_answer.sentences)
             return extractive_answer
         return answer
-
-
-def stream_within(chain, timeout_s: float) -> Iterator[str]:
-    """chain.stream({}) with a deadline on the whole answer, the wait for the first token
-    included (prompt evaluation, or another request holding the local model's lock).
-
-    The model runs in a worker thread; at the deadline TimeoutError is raised here and the
-    worker stops at its next token (a local model cannot be interrupted inside one step)."""
-    out: queue.Queue = queue.Queue()
-    cancel = threading.Event()
-
-    def work() -> None:
-        it = iter(chain.stream({}))
-        try:
-            for delta in it:
-                if cancel.is_set():
-                    return
-                out.put(("delta", delta))
-            out.put(("end", None))
-        except Exception as exc:  # noqa: BLE001 - handed to the caller
-            out.put(("error", exc))
-        finally:
-            close = getattr(it, "close", None)
-            if close is not None:
-                close()
-
-    threading.Thread(target=work, daemon=True, name="llm-stream").start()
-    deadline = time.perf_counter() + timeout_s
-    try:
-        while True:
-            try:
-                kind, value = out.get(timeout=max(0.0, deadline - time.perf_counter()))
-            except queue.Empty:
-                raise TimeoutError(f"no complete answer within {timeout_s:.0f} s") from None
-            if kind == "end":
-                return
-            if kind == "error":
-                raise value
-            yield value
-            if time.perf_counter() > deadline:
-                raise TimeoutError(f"no complete answer within {timeout_s:.0f} s")
-    finally:
-        cancel.set()
 
 
 def _only_refusal(raw: str) -> bool:

@@ -5,26 +5,30 @@ Question-type aware: "hoeveel"/"how many" wants a number or amount, "wanneer"/"w
 year, "wie"/"who" an organisation or person ("bij welke instantie" an organisation by name),
 a yes/no question the sentence that settles it.
 Table rows are answered from one row plus the table's header ("bedrag x € 1 mln"), restricted
-to the years the question names. Scoring is the e5 cosine of question and unit plus
-idf-weighted coverage of the question's terms (query.py parses them) plus the passage's
-retrieval rank, so it is fast (no model call). Non-goals: parsing the question (query.py),
+to the years the question names. Each unit gets features (e5 cosine of question and unit,
+idf-weighted coverage of the question's terms, type and year fit, unknown words, passage rank,
+unit kind; selection.FEATURES) that a logistic model fitted on `train` turns into P(the unit
+states a key fact) (selection.py), so it is fast (no model call). Non-goals: parsing the question (query.py),
 paraphrasing, translation (an English question gets the Dutch source sentences in an English
 frame), generation.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answer import selection
 from assistant.answer.query import GENERIC, Query  # the question side: its type, terms and unknown words
+from assistant.answer.selection import Selector
 from ingest.text import YEAR as _YEAR
 from ingest.text import split_sentences
 from ingest.types import Hit
-from ingest.units import row_text, sentences_of  # noqa: F401 - sentences_of is part of this module's API
+from ingest.units import leans_on_previous, row_text, sentences_of  # noqa: F401 - sentences_of is part of this module's API
 from ingest.lexical import analyse, term_set
 
 _NUMBER = re.compile(r"\d")
@@ -43,7 +47,8 @@ class Pick:
     text: str
     quote: str  # the original text in the chunk (for highlighting)
     start: int
-    score: float
+    score: float  # P(states a key fact) from the selector (with vectors), else the lexical score
+    features: tuple[float, ...] = ()  # selection.FEATURES of the unit (empty without vectors)
 
 
 def _type_ok(q: Query, sentence: str) -> float:
@@ -115,47 +120,20 @@ def score(q: Query, sentence: str, context: str, rank: int, idf, passage: str = 
     return coverage * (0.5 + 0.5 * _type_ok(q, sentence)) * (1.0 / (1 + 0.08 * rank))
 
 
-@dataclass(frozen=True)
-class Weights:
-    """The terms of a unit's score (see extract). Chosen by hand on the dev set and checked on
-    both halves (MEASUREMENTS.md); issue 14 replaces them with weights fitted on `train`."""
-
-    sem: float = 1.0  # cos(question, unit) from the e5 vectors
-    lex: float = 0.1  # the lexical score
-    type: float = 0.05  # (1 - type fit): a "hoeveel"/"wanneer" question wants a number/date
-    year: float = 0.1  # a year the question names is missing from the unit
-    unknown: float = 0.04  # per Dutch question word the corpus never uses (a compound counts half)
-    asked: float = 0.1  # the asked-for noun is one of those words
+def extract(q: Query, hits: list[Hit], idf, qvec=None, vectors=None, selector: Selector | None = None,
+            threshold: float | None = None, max_units: int | None = None) -> list[Pick]:
+    """The units that answer `q`, in source order; empty when none is likely enough (the caller
+    refuses). With vectors a unit's score is the fitted selector's P(the unit states a key fact)
+    from its features (selection.FEATURES); without, its lexical score."""
+    sel = selector or selection.fitted()
+    return select(rank(q, hits, idf, qvec, vectors, sel), sel, threshold, max_units)
 
 
-WEIGHTS = Weights()
-
-
-def extract(q: Query, hits: list[Hit], idf, qvec=None, vectors=None, threshold: float = 0.45,
-            max_sentences: int = 3, margin: float = 0.05, weights: Weights = WEIGHTS) -> list[Pick]:
-    """The sentences that answer `q`, returned in source order; empty when the best one does
-    not reach `threshold` (the caller refuses).
-
-    score = sem * cos(question, sentence) + lex * lexical score
-            - type * (1 - type fit) - year * (a year the question names is missing)
-            - unknown * (Dutch words of the question the corpus never uses; a compound of two
-                         corpus words counts half)
-            - asked * (the asked-for noun is one of them)                         (with vectors)
-          = lexical score                                                       (without)
-    The type term makes a "hoeveel"/"wanneer" question prefer the sentence with the number or
-    date over a sentence that only names the topic (cosines of the two differ by ~0.01-0.03);
-    the year term keeps "… in 2019?" from being answered by a table without a 2019 column; the
-    unknown terms separate a question about something no document mentions from questions the
-    documents answer. Weights: `Weights`.
-    """
-    return select(rank(q, hits, idf, qvec, vectors, weights), threshold, max_sentences, margin)
-
-
-def rank(q: Query, hits: list[Hit], idf, qvec=None, vectors=None, weights: Weights = WEIGHTS) -> list[Pick]:
+def rank(q: Query, hits: list[Hit], idf, qvec=None, vectors=None, selector: Selector | None = None) -> list[Pick]:
     """Every answer unit of the hits, best first, scored as extract() describes."""
-    w = weights
     cands: list[tuple[int, str, str, int, float]] = []  # hit, text to show, quote, start, lexical
     embed_texts: list[str] = []
+    kinds: list[tuple[float, float]] = []  # (table row, list introduction with its items) per unit
     for i, hit in enumerate(hits):
         context = f"{hit.meta.title} {hit.chunk.section}"
         head = hit.chunk.text.split("\n", 1)[0] if hit.chunk.kind == "table" else ""
@@ -163,31 +141,55 @@ def rank(q: Query, hits: list[Hit], idf, qvec=None, vectors=None, weights: Weigh
             shown = row_text(head, quote, q.years) if head else text
             cands.append((i, shown, quote, start, score(q, shown, context, i, idf, hit.chunk.text)))
             embed_texts.append(text)
+            kinds.append((float(bool(head)), float("\n" in quote.strip() and not head)))
     if not cands:
         return []
-    if vectors is not None and qvec is not None:
-        unknown = w.unknown * (len(q.unknown) - 0.5 * len(q.compounds)) + w.asked * (q.asked in q.unknown)
-        sims = vectors.get(embed_texts) @ np.asarray(qvec, dtype=np.float32)
-        scores = [w.sem * float(c) + w.lex * lex - w.type * (1.0 - _type_ok(q, text))
-                  - w.year * (not all(y in text for y in q.years)) - unknown
-                  for c, (_, text, _, _, lex) in zip(sims, cands)]
-    else:
-        scores = [lex for *_, lex in cands]
-    return sorted((Pick(i, text, quote, start, sc) for (i, text, quote, start, _), sc in zip(cands, scores)),
-                  key=lambda p: -p.score)
+    if vectors is None or qvec is None:
+        return sorted((Pick(i, t, quote, start, lex) for i, t, quote, start, lex in cands), key=lambda p: -p.score)
+    sel = selector or selection.fitted()
+    sims = [float(c) for c in vectors.get(embed_texts) @ np.asarray(qvec, dtype=np.float32)]
+    lexes = [c[4] for c in cands]
+    best_sem, best_lex = max(sims), max(lexes)
+    sem_rank, lex_rank = _places(sims), _places(lexes)
+    unknown = len(q.unknown) - 0.5 * len(q.compounds)
+    unknown_share = len(q.unknown) / max(1, len(q.terms) + len(q.unknown))
+    english = float(q.lang == "en")
+    picks = []
+    for k, (sem, (i, text, quote, start, lex), (row, items)) in enumerate(zip(sims, cands, kinds)):
+        x = (sem, best_sem - sem, lex, best_lex - lex, math.log1p(sem_rank[k]), math.log1p(lex_rank[k]),
+             1.0 - _type_ok(q, text), float(not all(y in text for y in q.years)), unknown, unknown_share,
+             float(q.asked in q.unknown), math.log1p(i), row, items, float(leans_on_previous(quote)),
+             math.log(max(len(text), 1)), english)
+        picks.append(Pick(i, text, quote, start, sel.probability(x), x))
+    return sorted(picks, key=lambda p: -p.score)
 
 
-def select(scored: list[Pick], threshold: float, max_sentences: int = 3, margin: float = 0.05) -> list[Pick]:
-    """From ranked units: the best, and those within `margin` of it that add something new, in
-    source order; empty when the best is below `threshold`."""
+def _places(values: list[float]) -> list[int]:
+    """Each value's place when sorted high to low (0 = the highest)."""
+    order = sorted(range(len(values)), key=lambda k: -values[k])
+    places = [0] * len(values)
+    for place, k in enumerate(order):
+        places[k] = place
+    return places
+
+
+def select(scored: list[Pick], selector: Selector | None = None, threshold: float | None = None,
+           max_units: int | None = None) -> list[Pick]:
+    """From ranked units: the best, and those from `include_from` that add something new, at most
+    `max_units`, in source order; empty when the answerability of the best (its score without
+    vectors) is below the refusal threshold."""
+    sel = selector or selection.fitted()
+    threshold = sel.refuse_below if threshold is None else threshold
+    limit = sel.max_units if max_units is None else max_units
     if not scored:
         return []
-    best = scored[0].score
-    if best < threshold:
+    best = scored[0]
+    answerable = sel.answerable(best.features, best.score) if best.features else best.score
+    if answerable < threshold:
         return []
     chosen = [scored[0]]
     for p in scored[1:]:
-        if len(chosen) >= max_sentences or p.score < best - margin:
+        if len(chosen) >= limit or p.score < sel.include_from:
             break
         if any(overlaps(p, c) or near_duplicate(p.text, c.text) for c in chosen):
             continue

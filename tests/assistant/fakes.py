@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.answer.selection import ASK_FEATURES, FEATURES, Logistic, Selector
 from ingest.types import Chunk, DocMeta, Hit
 from ingest.chunk import chunk_id
 from ingest.lexical import LexicalIndex
@@ -17,6 +18,18 @@ PASSAGES = [
                          "In bepaalde gevallen kan de werkgever het cursusgeld vergoeden."),
     (OLD, "Cascade", "Per 1 januari 2019 is de afschaffing van de cascadebekostiging gepland."),
 ]
+
+
+def _weights(names, intercept: float = 0.0, **coef) -> Logistic:
+    n = len(names)
+    return Logistic((0.0,) * n, (1.0,) * n, tuple(float(coef.get(f, 0.0)) for f in names), intercept)
+
+
+# The fake embedder's vectors carry no meaning, so chains over fakes select by the lexical
+# score alone: P(unit) = sigmoid(10 * lex - 1); answerability = the best unit's P.
+FAKE_SELECTOR = Selector(unit=_weights(FEATURES, -1.0, lex=10.0), ask=_weights(ASK_FEATURES, best_logit=1.0),
+                         refuse_below=0.5, include_from=0.32, max_units=3, per_ask=2,
+                         fitted_on="tests: the lexical score only")
 
 
 class FakeIndex:

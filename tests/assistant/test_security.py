@@ -25,7 +25,7 @@ from ingest.errors import InputError
 from assistant.web.feedback import FeedbackStore
 from ingest.settings import REPO_ROOT, Settings
 from assistant.web.uploads import MB, safe_name
-from tests.assistant.fakes import FakeRetriever
+from tests.assistant.fakes import FAKE_SELECTOR, FakeRetriever
 from tests.conftest import FIXTURE_CORPUS
 
 SECRET = "geheim-Wachtw00rd"
@@ -164,7 +164,8 @@ def test_personal_data_in_a_question_reaches_no_log_or_console(tmp_path, caplog,
     caplog.set_level(logging.DEBUG)
     logging.getLogger("mbo.probe").debug("probe")  # the capture itself works
     assert [r.getMessage() for r in caplog.records] == ["probe"]
-    assistant = Assistant(Settings(data_dir=tmp_path, answer_threshold=0.3), FakeRetriever(tmp_path))
+    assistant = Assistant(Settings(data_dir=tmp_path, answer_threshold=0.3), FakeRetriever(tmp_path),
+                          selector=FAKE_SELECTOR)
     history = [("user", "Ik ben jan.jansen@example.nl"), ("assistant", "Dank u.")]
     answer = assistant.answer(QUESTION, history)
     events = list(assistant.stream("En hoeveel uur? Bel 06-12345678.", history))

@@ -9,7 +9,7 @@ from assistant.answer.chain import Assistant
 from assistant.answer.compose import as_dict
 from ingest.errors import ConfigError, InputError
 from ingest.settings import Settings
-from tests.assistant.fakes import FakeRetriever
+from tests.assistant.fakes import FAKE_SELECTOR, FakeRetriever
 
 pytestmark = pytest.mark.unit
 TODAY = dt.date(2026, 11, 23)
@@ -18,7 +18,7 @@ TODAY = dt.date(2026, 11, 23)
 def _assistant(tmp_path, chat=None, **kw):
     # fake bag-of-words vectors are not e5: use the lexical score only (threshold on it)
     settings = Settings(data_dir=tmp_path, answer_threshold=kw.pop("threshold", 0.3), **kw)
-    a = Assistant(settings, FakeRetriever(tmp_path), chat, today=TODAY)
+    a = Assistant(settings, FakeRetriever(tmp_path), chat, today=TODAY, selector=FAKE_SELECTOR)
     return a
 
 
@@ -141,7 +141,7 @@ def test_llm_that_stalls_before_its_first_token_times_out(tmp_path, lexical_only
 def test_stream_within_passes_tokens_and_errors_through():
     from langchain_core.runnables import RunnableLambda
 
-    from assistant.answer.chain import stream_within
+    from assistant.answer.deadline import stream_within
 
     assert "".join(stream_within(RunnableLambda(lambda _: "abc"), 5)) == "abc"
 

@@ -91,9 +91,13 @@ def pair(tmp_path_factory, real_embedder):
 def test_extractive_answers_ignore_the_injected_document(pair, question):
     clean, dirty, _ = pair
     before, after = clean.answer(question, mode="extractive"), dirty.answer(question, mode="extractive")
-    assert before.answered  # the question is answerable from the fixture corpus
-    assert _shape(after) == _shape(before)
+    assert before.answered and after.answered  # the question is answerable from the fixture corpus
+    # What is said, and from which passage, stays: the injected files change the corpus's word
+    # statistics, which may move one marginal sentence in or out of the answer, never more.
+    said_before, said_after = set(_shape(before)[1]), set(_shape(after)[1])
+    assert said_before & said_after and len(said_before ^ said_after) <= 1, (before.text, after.text)
     assert not CLAIM.search(after.text)
+    assert not any(c.hit.chunk.doc_id.startswith(("mededeling", "notice")) for c in after.citations)
 
 
 @pytest.mark.parametrize("question", QUESTIONS)

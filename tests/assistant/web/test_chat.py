@@ -14,7 +14,7 @@ from assistant.web.page import sources_html
 from assistant.web.services import Services
 from assistant.web.ui import EXAMPLES, PLACEHOLDER
 from ingest.settings import Settings
-from tests.assistant.fakes import FakeRetriever
+from tests.assistant.fakes import FAKE_SELECTOR, FakeRetriever
 
 pytestmark = pytest.mark.unit
 
@@ -47,7 +47,8 @@ class Scripted:
 
 @pytest.fixture
 def assistant(tmp_path):
-    return Assistant(Settings(data_dir=tmp_path, answer_threshold=0.3), FakeRetriever(tmp_path))
+    return Assistant(Settings(data_dir=tmp_path, answer_threshold=0.3), FakeRetriever(tmp_path),
+                     selector=FAKE_SELECTOR)
 
 
 def services(tmp_path, assistant):
