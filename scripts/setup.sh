@@ -55,23 +55,24 @@ if [ "$(cat .venv/.mbo-llm-checked 2>/dev/null)" != "$llama_want $(uname -m) $(g
 fi
 # The browser tests (tests/app/test_browser.py) drive Debian's chromium through Playwright; no
 # browser is downloaded (`playwright install` is never run). Install it when missing and we can;
-# otherwise say how (the browser tests skip themselves without /usr/bin/chromium, and fail under
-# .ci/run). fonts-noto-color-emoji: the page's buttons use emoji, drawn as boxes without it.
+# otherwise say how (without /usr/bin/chromium scripts/test.sh and .ci/run fail, see
+# scripts/need_browser.sh; MBO_SKIP_BROWSER=1 bash scripts/test.sh skips the browser tests).
+# fonts-noto-color-emoji: the page's buttons use emoji, drawn as boxes without it.
 need=""
 [ -x /usr/bin/chromium ] || need="chromium"
 [ -d /usr/share/fonts/truetype/noto ] || need="$need fonts-noto-color-emoji"
 if [ -n "$need" ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
-    echo "setup: missing $need and there is no apt-get; without chromium the browser tests are skipped" >&2
+    echo "setup: missing $need and there is no apt-get; scripts/test.sh needs chromium (or MBO_SKIP_BROWSER=1)" >&2
   elif [ "$(id -u)" -eq 0 ] || sudo -n true 2>/dev/null; then
     SUDO=$([ "$(id -u)" -eq 0 ] || echo "sudo -n")
     echo "setup: installing $need for the browser tests"
     # shellcheck disable=SC2086 # $need is a word list
     $SUDO apt-get install -y -q $need >/dev/null 2>&1 \
       || { $SUDO apt-get update -q >/dev/null 2>&1 && $SUDO apt-get install -y -q $need >/dev/null 2>&1; } \
-      || echo "setup: could not install $need; without chromium the browser tests are skipped" >&2
+      || echo "setup: could not install $need; scripts/test.sh needs chromium (or MBO_SKIP_BROWSER=1)" >&2
   else
-    echo "setup: run 'sudo apt-get install -y $need' to enable the browser tests" \
-         "(skipped without chromium)" >&2
+    echo "setup: run 'sudo apt-get install -y $need' for the browser tests" \
+         "(scripts/test.sh fails without chromium unless MBO_SKIP_BROWSER=1)" >&2
   fi
 fi

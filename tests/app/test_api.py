@@ -30,8 +30,16 @@ def test_ask_with_history_filters_and_refusal(client):
     out = client.predict("Wat is de hoofdstad van Australië?", api_name="/ask")
     assert out["answered"] is False and out["citations"] == []
     assert "staat niet in de documenten" in out["answer"]
-    filtered = client.predict(QUESTION, None, ["fixture-werkagenda"], None, None, "student", api_name="/ask")
+    # the filter reaches the retriever: unfiltered, another document is cited too; filtered, an
+    # answer citing only the Werkagenda (at least one citation: `all` passes on none)
+    question = "Hoeveel geld gaat er naar mbo 2?"
+    free = client.predict(question, None, None, None, None, "student", api_name="/ask")
+    assert {c["doc_id"] for c in free["citations"]} - {"fixture-werkagenda"}
+    filtered = client.predict(question, None, ["fixture-werkagenda"], None, None, "student", api_name="/ask")
+    assert filtered["answered"] is True and filtered["citations"]
     assert all(c["doc_id"] == "fixture-werkagenda" for c in filtered["citations"])
+    only_werkagenda = client.predict(QUESTION, None, ["fixture-werkagenda"], None, None, "student", api_name="/ask")
+    assert "610" not in only_werkagenda["answer"]  # the bbl document is filtered out
     follow = client.predict("En wie betaalt het loon?", [["user", QUESTION], ["assistant", "610 uur [1]"]],
                             api_name="/ask")
     # the history reaches the chain: the follow-up is made standalone with the earlier question

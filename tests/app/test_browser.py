@@ -1,5 +1,8 @@
 """The page in a real browser (Debian chromium via Playwright), signed in, over the real
-assistant and the fixture corpus. Screenshots go to test-artifacts/screenshots/."""
+assistant and the fixture corpus. Screenshots go to test-artifacts/screenshots/.
+
+Each test signs in on a page of its own (a new conversation), asks what it needs, and looks
+only at the feedback rows it stored itself: no test depends on another having run first."""
 
 from __future__ import annotations
 
@@ -66,12 +69,30 @@ def signed_in(browser, url, user, password):
     return page
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def page(browser, server):
+    """A new signed-in page (a new browser context, so a new conversation) for each test."""
     url, _ = server
     p = signed_in(browser, url, "beheer", "Geheim-1")
     yield p
     p.close()
+
+
+def last_feedback_id(settings) -> int:
+    """The id of the newest feedback row so far (0: none, or no table yet)."""
+    if not settings.feedback_path.exists():
+        return 0
+    with sqlite3.connect(settings.feedback_path) as db:
+        try:
+            return db.execute("SELECT COALESCE(MAX(id), 0) FROM feedback").fetchone()[0]
+        except sqlite3.OperationalError:  # the table is made with the first rating
+            return 0
+
+
+def feedback_since(settings, after_id: int, columns: str) -> list[tuple]:
+    """The feedback rows stored after row `after_id`, oldest first."""
+    with sqlite3.connect(settings.feedback_path) as db:
+        return db.execute(f"SELECT {columns} FROM feedback WHERE id > ? ORDER BY id", (after_id,)).fetchall()
 
 
 def words(text):
@@ -134,13 +155,14 @@ def test_answer_with_citation_that_opens_the_highlighted_source(page):
 
 def test_feedback_is_stored_in_sqlite(page, server):
     _, settings = server
+    before = last_feedback_id(settings)
+    ask(page, QUESTION)
     page.locator("#toelichting textarea").fill("Graag ook de bol noemen; mail me op jan@example.nl")
     page.locator("#duim-neer").click()
     page.locator("#feedback-status", has_text="opgeslagen").wait_for()
     page.screenshot(path=str(SHOTS / "03-feedback.png"), full_page=True)
-    with sqlite3.connect(settings.feedback_path) as db:
-        rows = db.execute("SELECT question, rating, comment, citations, mode, audience, history, settings, "
-                          "created FROM feedback").fetchall()
+    rows = feedback_since(settings, before, "question, rating, comment, citations, mode, audience, history, "
+                                            "settings, created")
     assert len(rows) == 1
     question, rating, comment, citations, mode, audience, history, stored_settings, created = rows[0]
     assert question == QUESTION and rating == -1 and mode == "extractive" and audience == "professional"
@@ -155,7 +177,7 @@ def test_feedback_is_stored_in_sqlite(page, server):
 
 
 def test_answer_text_grows_while_it_is_produced(page):
-    partials = ask(page, STREAMED)  # a second question in the same conversation
+    partials = ask(page, STREAMED)
     final = words(page.locator("#gesprek .antwoord").last.locator("p").first.inner_text())
     assert final.startswith("De werkgever betaalt het loon. [1]") and final.count("[1]") == 2 and "[2]" in final
     assert partials, "no partial answer text was shown before the final answer"
@@ -165,17 +187,18 @@ def test_answer_text_grows_while_it_is_produced(page):
 
 def test_thumbs_under_an_answer_are_stored_with_its_question(page, server):
     _, settings = server
-    page.locator("#toelichting textarea").fill("")
+    before = last_feedback_id(settings)
+    ask(page, QUESTION)
+    ask(page, STREAMED)  # a second question in the same conversation
     answers = page.locator("#gesprek .message-row.bot-row")
     assert answers.count() == 2 and "cursusgeld" in answers.nth(1).inner_text()  # the streamed answer
     below_second = page.locator("#gesprek .message-row.bot-row + .message-buttons").nth(1)
     below_second.get_by_role("button", name="Vind ik leuk", exact=True).click()  # nl-NL label of "Like"
     page.locator("#feedback-status", has_text="opgeslagen").wait_for()
     page.screenshot(path=str(SHOTS / "09-duim-bij-antwoord.png"), full_page=True)
-    with sqlite3.connect(settings.feedback_path) as db:
-        rows = db.execute("SELECT question, rating, history, answer FROM feedback ORDER BY id").fetchall()
-    assert [(q, r) for q, r, _, _ in rows] == [(QUESTION, -1), (STREAMED, 1)]
-    _, _, history, stored_answer = rows[1]
+    rows = feedback_since(settings, before, "question, rating, history, answer")
+    assert [(q, r) for q, r, _, _ in rows] == [(STREAMED, 1)]
+    _, _, history, stored_answer = rows[0]
     assert [role for role, _ in json.loads(history)] == ["user", "assistant"]
     assert json.loads(history)[0][1] == QUESTION and "610" in json.loads(history)[1][1]
     assert stored_answer.startswith("De werkgever betaalt het loon.")
@@ -194,9 +217,6 @@ def test_audience_switch_changes_example_questions(page):
 
 
 def test_unanswerable_question_is_refused(page):
-    # a new conversation: a short question right after the bbl one would count as a follow-up
-    page.locator("#nieuw").click()
-    page.wait_for_function("document.querySelectorAll('#gesprek .antwoord').length === 0")
     ask(page, "Wat is de hoofdstad van Australië?")
     answer = page.locator("#gesprek .antwoord").last
     assert "weigering" in answer.get_attribute("class")

@@ -9,7 +9,7 @@ def test_answers_with_a_verified_citation(corpus_assistant):
     ans = corpus_assistant.answer("Hoeveel uur beroepspraktijkvorming volgt een bbl-student minimaal?")
     assert ans.answered and "610" in ans.text and "[1]" in ans.text
     assert ans.citations[0].hit.chunk.doc_id == "werkwijzer-leren-en-werken-via-het-mbo"
-    assert all(s.supported for s in ans.sentences)
+    assert ans.sentences and all(s.supported for s in ans.sentences)
 
 
 def test_table_row_answer(corpus_assistant):
@@ -48,6 +48,14 @@ def test_filters_restrict_the_sources(corpus_assistant):
     from ingest.types import Filters
 
     f = Filters(doc_ids=("kamerbrief-werkagenda-mbo",))
-    ans = corpus_assistant.answer("Hoeveel uur beroepspraktijkvorming volgt een bbl-student minimaal?", filters=f)
+    # unfiltered, another document answers; filtered, the Werkagenda does, and only it is cited
+    question = "Wat verandert er voor studenten met een mbo-2-opleiding?"
+    free = corpus_assistant.answer(question)
+    assert {c.hit.chunk.doc_id for c in free.citations} - {"kamerbrief-werkagenda-mbo"}
+    ans = corpus_assistant.answer(question, filters=f)
+    assert ans.answered and ans.citations  # `all` below would pass on an answer citing nothing
     assert all(c.hit.chunk.doc_id == "kamerbrief-werkagenda-mbo" for c in ans.citations)
+    # the one document with the bpv hours is filtered out: no answer from it
+    ans = corpus_assistant.answer("Hoeveel uur beroepspraktijkvorming volgt een bbl-student minimaal?", filters=f)
     assert "610 uur" not in ans.text
+    assert all(c.hit.chunk.doc_id == "kamerbrief-werkagenda-mbo" for c in ans.citations)
