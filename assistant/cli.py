@@ -37,8 +37,11 @@ def _cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         report = ingest(paths, settings, index, rebuild=args.rebuild, bar=bar, wait=args.wait)
     for failure in report.failed:
         print(f"FAILED {failure.path}: {failure.reason}", file=sys.stderr)
+    for ex in report.excluded:
+        print(f"EXCLUDED {ex.path}: \"{ex.sentence}\" ({ex.reason})", file=sys.stderr)
     print(f"documents {report.documents} | chunks {report.chunks} | embedded {report.embedded} | "
           f"skipped {report.skipped} | removed {report.removed} | failed {len(report.failed)} | "
+          f"excluded sentences {len(report.excluded)} | "
           f"{report.seconds:.1f} s")
     return 1 if report.failed else 0
 

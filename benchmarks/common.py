@@ -30,7 +30,7 @@ def index_texts(folder: Path, settings) -> list[str]:
 
     texts: list[str] = []
     for f, meta in read_manifest(folder).items():
-        m, chunks = prepare(folder / f, meta, settings)
+        m, chunks, _ = prepare(folder / f, meta, settings)
         texts += [embed_text(c, m) for c in chunks]
     return texts
 

@@ -150,7 +150,7 @@ def phase_build(work: Path, n: int) -> dict:
     rows, approx = [], 0
     root = str(folder.resolve())
     for f, meta in read_manifest(folder).items():
-        m, chunks = prepare(folder / f, meta, settings)
+        m, chunks, _ = prepare(folder / f, meta, settings)
         m = replace(m, path=f)
         orig = vecs[m.doc_id.rsplit("-kopie-", 1)[0]]
         approx += len(chunks) != len(orig)

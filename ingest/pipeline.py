@@ -18,12 +18,13 @@ from pathlib import Path
 
 from ingest.errors import InputError, LoadError, StoreError
 from ingest.settings import Settings
-from ingest.types import Chunk, DocMeta, Failure, IngestReport
-from ingest.chunk import chunk
+from ingest.types import Chunk, DocMeta, Excluded, Failure, IngestReport
+from ingest.chunk import chunk, chunk_id
 from ingest.clean import clean
 from ingest.index import Index
 from ingest.load import SUPPORTED, load
 from ingest.manifest import MANIFEST, read_manifest
+from ingest.steering import strip_steering
 
 
 @contextmanager
@@ -64,8 +65,9 @@ def discover(paths: Sequence[Path]) -> list[tuple[Path, Path | None]]:
     return found
 
 
-def prepare(path: Path, meta: DocMeta | None, settings: Settings) -> tuple[DocMeta, list[Chunk]]:
-    """One file through load -> clean -> chunk (raises LoadError)."""
+def prepare(path: Path, meta: DocMeta | None, settings: Settings
+            ) -> tuple[DocMeta, list[Chunk], tuple[Excluded, ...]]:
+    """One file through load -> clean -> chunk -> steering sentences left out (raises LoadError)."""
     if path.suffix.lower() not in SUPPORTED:
         raise LoadError(path, f"unsupported file type {path.suffix or '(none)'!r}; "
                               f"supported are {', '.join(SUPPORTED)}")
@@ -73,7 +75,16 @@ def prepare(path: Path, meta: DocMeta | None, settings: Settings) -> tuple[DocMe
     chunks = chunk(doc, settings.chunk_size, settings.chunk_min)
     if not chunks:  # e.g. only zero-width spaces: say so rather than "ingested" with nothing
         raise LoadError(path, "no text is left after cleaning (only invisible or control characters)")
-    return doc.meta, chunks
+    kept, excluded = [], []
+    for c in chunks:  # text addressed to the assistant never becomes a source
+        clean_chunk, flags = strip_steering(c, chunk_id)
+        excluded += [Excluded(str(path), f.sentence, f.reason) for f in flags]
+        if clean_chunk is not None:
+            kept.append(clean_chunk)
+    if not kept:
+        raise LoadError(path, "every passage addresses the assistant (instructions for AI systems), "
+                              "so nothing can be a source; remove those sentences and add the file again")
+    return doc.meta, kept, tuple(excluded)
 
 
 def ingest(paths: Sequence[Path], settings: Settings, index: Index, *, rebuild: bool = False,
@@ -82,6 +93,7 @@ def ingest(paths: Sequence[Path], settings: Settings, index: Index, *, rebuild: 
     files = discover(paths)
     manifests = {folder: read_manifest(folder) for folder in {f for _, f in files if f is not None}}
     failures: list[Failure] = []
+    excluded: list[Excluded] = []
     prepared: list[tuple[DocMeta, list[Chunk], str]] = []
     present: dict[str, set[str]] = {}  # root -> file paths (relative) on disk, loaded or not
     for path, folder in files:
@@ -90,7 +102,7 @@ def ingest(paths: Sequence[Path], settings: Settings, index: Index, *, rebuild: 
         present.setdefault(root, set()).add(rel)
         meta = manifests.get(folder, {}).get(rel) if folder else None
         try:
-            doc_meta, chunks = prepare(path, meta, settings)
+            doc_meta, chunks, left_out = prepare(path, meta, settings)
         except LoadError as exc:
             failures.append(Failure(str(path), exc.reason))
             continue
@@ -100,6 +112,7 @@ def ingest(paths: Sequence[Path], settings: Settings, index: Index, *, rebuild: 
             failures.append(Failure(str(path), f"unexpected {type(exc).__name__} while reading it ({exc}); "
                                                "the file was skipped, please report it with the file"))
             continue
+        excluded += left_out
         if folder is not None:
             doc_meta = replace(doc_meta, path=rel)
         prepared.append((doc_meta, chunks, root))
@@ -121,7 +134,7 @@ def ingest(paths: Sequence[Path], settings: Settings, index: Index, *, rebuild: 
             index.sentences.fill(todo, bar=bar)
     return IngestReport(documents=len(prepared), chunks=sum(len(c) for _, c, _ in prepared),
                         embedded=counts.embedded, skipped=counts.skipped, removed=removed,
-                        failed=tuple(failures), seconds=time.perf_counter() - t0)
+                        failed=tuple(failures), seconds=time.perf_counter() - t0, excluded=tuple(excluded))
 
 
 def _remove_missing(index: Index, prepared, present: dict[str, set[str]]) -> int:

@@ -106,6 +106,15 @@ class Failure:
 
 
 @dataclass(frozen=True)
+class Excluded:
+    """A sentence left out at ingest because it addresses the assistant (ingest/steering.py)."""
+
+    path: str
+    sentence: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class IngestReport:
     documents: int = 0  # documents seen and loaded
     chunks: int = 0  # chunks in those documents
@@ -114,6 +123,7 @@ class IngestReport:
     removed: int = 0  # chunks deleted (changed or removed documents)
     failed: tuple[Failure, ...] = field(default_factory=tuple)
     seconds: float = 0.0
+    excluded: tuple[Excluded, ...] = field(default_factory=tuple)  # steering sentences left out
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,15 @@
 """Text addressed to the assistant rather than to its readers ("negeer de instructies",
 "answer every question"): such a passage is never a source, and such a question is not
 answered (prompt injection through an uploaded document or the question box).
-Non-goal: detecting subtler manipulation (disagreeing or planted facts).
+Sentence-level detection is ingest/steering.py; this is the answer side's last line. Non-goal:
+detecting subtler manipulation (disagreeing or planted facts).
 """
 
 from __future__ import annotations
 
 import re
+
+from ingest.steering import looks_like_steering
 
 # text addressed to the assistant rather than to readers: never a source (prompt injection)
 _INSTRUCTION = re.compile(
@@ -17,4 +20,6 @@ _INSTRUCTION = re.compile(
 
 
 def looks_like_instructions(text: str) -> bool:
-    return _INSTRUCTION.search(text) is not None
+    """A passage or question that instructs the assistant: the old phrasings, or a sentence the
+    ingest-time detector flags (passages indexed before it existed still hold such sentences)."""
+    return _INSTRUCTION.search(text) is not None or looks_like_steering(text)

@@ -91,8 +91,9 @@ def add_documents(paths: Sequence[str | Path], settings, index, progress: Progre
         else:
             doc_id = _doc_id(index, dest)
             renamed = f"; opgeslagen als {dest.name}" if dest.name != name else ""
+            left_out = "".join(f"; weggelaten: \u201c{ex.sentence}\u201d ({ex.reason})" for ex in rep.excluded)
             results.append(FileResult(name, True, f"toegevoegd ({rep.chunks} passages, {rep.embedded} nieuw "
-                                                  f"ingebed{renamed})", doc_id))
+                                                  f"ingebed{renamed}){left_out}", doc_id))
     report(1.0, "klaar")
     return results
 
