@@ -17,11 +17,11 @@ from playwright.sync_api import expect
 from evals.report import write_report
 from evals.score import summarise
 from evals.uncertainty import intervals
-from ingest.settings import REPO_ROOT
 from tests.evals.test_report import mixed_rows
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 SHOT = REPO_ROOT / "test-artifacts" / "screenshots" / "report.png"
 
