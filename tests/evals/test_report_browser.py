@@ -55,6 +55,8 @@ def test_report_page_shows_title_details_and_cards(browser, tmp_path):
     page.goto(path.as_uri())
     expect(page).to_have_title("mbo-assistant evaluation (extractive)")
     expect(page.locator("h1")).to_have_text("Evaluation report: mbo-assistant")
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.locator("#meta")).to_be_visible()
     expect(page.locator("#meta")).to_contain_text("Dataset")
     expect(page.locator("#meta")).to_contain_text("Commit")
     cards = page.locator("#headline .card")
