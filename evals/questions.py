@@ -13,6 +13,8 @@ from pathlib import Path
 
 from ingest.errors import InputError
 
+KINDS = ("unanswerable", "followup", "two-asks", "comparison", "list", "procedure", "student-phrasing",
+         "english", "single-fact")
 _KEYS = {"id", "question", "history", "answerable", "facts", "quote", "doc_id", "audience", "tags"}
 
 
@@ -35,6 +37,15 @@ def read_objects(path: Path, what: str = "the file"):
         if not isinstance(obj, dict):
             raise InputError(f"{where}: expected a JSON object, got {type(obj).__name__}")
         yield where, obj
+
+
+def kind(q: dict) -> str:
+    """A question's kind: unanswerable, else the first of KINDS among its tags, else "other"
+    (split.py deals each kind evenly; the report groups by it)."""
+    tags = q.get("tags", [])
+    if not q["answerable"]:
+        return "unanswerable"
+    return next((k for k in KINDS if k in tags), "other")
 
 
 def load_questions(path: Path, score: bool = True) -> list[dict]:

@@ -15,8 +15,10 @@ from pathlib import Path
 
 from assistant.answer.compose import as_dict
 from ingest.errors import MboError
+from evals.questions import kind
 from evals.results import load_baseline, read_jsonl, write_jsonl
 from evals.score import Supports, default_supports, score_row, summarise, summary_table
+from evals.uncertainty import RESAMPLES, compare, comparison_lines, intervals
 
 
 def answer_all(assistant, questions: Sequence[dict], mode: str | None, bar=None) -> list[dict]:
@@ -58,6 +60,7 @@ def evaluate(assistant, questions: Sequence[dict], mode: str | None = None, scor
         row["metrics"] = score_row(row, q, retrieved, supports, own_faithfulness)
         row["tags"] = q.get("tags", [])
         row["audience"] = q.get("audience", "")
+        row.update(kind=kind(q), doc_id=q.get("doc_id", ""), facts=q.get("facts", []))  # for the report
     return rows
 
 
@@ -89,7 +92,13 @@ def main(args, settings) -> int:
     summary = summarise(rows)
     mode = args.mode or settings.answer_mode
     columns = [(mode or "value", summary)] + ([("baseline", summarise(baseline))] if baseline else [])
-    print("\n".join(summary_table(columns)))
+    ivs = intervals(rows, summary)
+    print("\n".join(summary_table(columns, intervals={k: (v.ci_low, v.ci_high) for k, v in ivs.items()})))
+    print(f"[low, high]: 95% bootstrap intervals over questions ({RESAMPLES} resamples)")
+    old = read_jsonl(Path(args.compare)) if args.compare else None
+    comparison = compare(rows, old) if old else None
+    if comparison:
+        print(f"against {args.compare}:\n" + "\n".join(comparison_lines(comparison)))
     if baseline:
         from evals.baseline import describe
 
@@ -98,9 +107,14 @@ def main(args, settings) -> int:
     if args.report:
         from evals.report import write_report
 
-        old = read_jsonl(Path(args.compare)) if args.compare else None
+        from evals import record
+
         title = mode if judge_name == "lexical" else f"{mode}, support judge {judge_name}"
+        summary_json = record.build(ivs, mode, record.dataset(Path(args.questions), len(questions)), judge_name,
+                                    comparison)
         paths = write_report(rows, summary, Path(args.report), mode=title, old=old, baseline=baseline,
-                             baseline_note=note if baseline else "")
+                             baseline_note=note if baseline else "", intervals=ivs, comparison=comparison,
+                             meta=summary_json)
+        paths.append(record.write(summary_json, Path(args.report)))
         print("report: " + ", ".join(str(p) for p in paths))
     return 0

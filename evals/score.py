@@ -90,11 +90,26 @@ def cell(key: str, value, latency_decimals: int = 0) -> str:
     return str(value)
 
 
-def summary_table(columns: Sequence[tuple[str, dict]], latency_decimals: int = 0) -> list[str]:
+def interval_cell(key: str, value, ci) -> str:
+    """A cell with its 95% interval beside it, e.g. "0.726 [0.66, 0.79]" (latencies "812 [790, 840]");
+    `ci` is (low, high) or None."""
+    text = cell(key, value)
+    if ci is None or ci[0] is None or value is None:
+        return text
+    lo, hi = (f"{x:.0f}" if key.startswith("latency") else f"{x:.2f}" for x in ci)
+    return f"{text} [{lo}, {hi}]"
+
+
+def summary_table(columns: Sequence[tuple[str, dict]], latency_decimals: int = 0,
+                  intervals: dict | None = None) -> list[str]:
     """Markdown lines `| metric | name1 | name2 … |`, one column per (name, summary), one row per
     metric of the first summary; a metric a column lacks is "–". The terminal prints latencies in
-    whole ms (the default), the report with 3 decimals."""
+    whole ms (the default), the report with 3 decimals. `intervals` ({key: (low, high)}, from
+    evals.uncertainty) puts the first column's 95% intervals beside its values."""
     lines = ["| metric | " + " | ".join(name for name, _ in columns) + " |", "|---|" + "---|" * len(columns)]
     for k in columns[0][1]:
-        lines.append(f"| {k} | " + " | ".join(cell(k, s.get(k), latency_decimals) for _, s in columns) + " |")
+        first = (interval_cell(k, columns[0][1].get(k), intervals.get(k)) if intervals is not None
+                 else cell(k, columns[0][1].get(k), latency_decimals))
+        rest = [cell(k, s.get(k), latency_decimals) for _, s in columns[1:]]
+        lines.append(f"| {k} | " + " | ".join([first, *rest]) + " |")
     return lines

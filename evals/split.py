@@ -18,18 +18,7 @@ import json
 import sys
 from pathlib import Path
 
-from evals.questions import load_questions
-
-KINDS = ("unanswerable", "followup", "two-asks", "comparison", "list", "procedure", "student-phrasing",
-         "english", "single-fact")
-
-
-def kind(q: dict) -> str:
-    tags = q.get("tags", [])
-    if not q["answerable"]:
-        return "unanswerable"
-    return next((k for k in KINDS if k in tags), "other")
-
+from evals.questions import kind, load_questions
 
 def split(pools: list[list[dict]]) -> tuple[list[dict], list[dict]]:
     test, train = [], []
