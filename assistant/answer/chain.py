@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from assistant.answer import asks, compose, extractive, followup, query, selection, sources
+from assistant.answer import asks, compose, disagree, extractive, followup, query, selection, sources
 from assistant.answer.injection import looks_like_instructions
 from assistant.answer.query import check_question
 from assistant.answer.cite import MARKER, split_sentences
@@ -173,6 +173,10 @@ class Assistant:
         else:
             ranked = ranked if ranked is not None else self._ranked(q, standalone, hits)[1]
             picks = extractive.select(ranked, sel, threshold)
+            pairs = disagree.counterparts(picks, ranked, hits, sel.include_from) if picks else []
+            if pairs:  # another document gives another value: show both, say so
+                picks = sorted(set(picks) | {u for _, u in pairs}, key=lambda p: (p.hit, p.start))
+                notes = tuple(notes) + (disagree.note(pairs, hits, lang),)
         if not picks:
             return compose.refusal(q, lang, "extractive", hits, standalone, tuple(notes))
         raw = extractive.cited_text(picks)
