@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.answer.extractive import Pick, near_duplicate, overlaps
+from ingest.steering import looks_like_steering
 from ingest.types import Hit
 
 CHARS_PER_TOKEN = 3.2  # Qwen2.5 tokenizer on corpus/*.txt paragraphs: 187,920 chars / 58,092 tokens = 3.23
@@ -33,6 +34,8 @@ def pick_units(ranked: Sequence[Pick], budget_tokens: int, max_units: int = 12) 
             break
         if used + len(p.text) > budget:
             continue  # a shorter unit further down may still fit
+        if looks_like_steering(p.text):
+            continue  # text addressed to the assistant is never a source (indexes from before ingest/steering.py)
         if any(overlaps(p, c) or near_duplicate(p.text, c.text) for c in chosen):
             continue
         chosen.append(p)

@@ -14,14 +14,14 @@ from tests.conftest import FIXTURE_CORPUS
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 SUMMARY = re.compile(r"documents (\d+) \| chunks (\d+) \| embedded (\d+) \| skipped (\d+) \| "
-                     r"removed (\d+) \| failed (\d+) \| \d+\.\d s")
+                     r"removed (\d+) \| failed (\d+) \| excluded sentences (\d+) \| \d+\.\d s")
 QUESTION = "Hoeveel uur beroepspraktijkvorming volgt een bbl-student per jaar?"
 
 
 def _summary(out: str) -> dict[str, int]:
     lines = [line for line in out.splitlines() if SUMMARY.fullmatch(line)]
     assert len(lines) == 1, out
-    names = ("documents", "chunks", "embedded", "skipped", "removed", "failed")
+    names = ("documents", "chunks", "embedded", "skipped", "removed", "failed", "excluded")
     return dict(zip(names, map(int, SUMMARY.fullmatch(lines[0]).groups())))
 
 
