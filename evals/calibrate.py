@@ -215,7 +215,10 @@ def write_results(path: Path, sections: dict[str, str]) -> None:
             summary.append(f"| {s['judge']} | {s['pairs']} | {s['accuracy']:.3f} | {s['auc']:.3f} |")
     text = ["# Support-judge calibration", "",
             "Written by `python -m evals.calibrate`; data `evals/calibration.jsonl` (labelled Dutch claim/"
-            "passage pairs, some English claims). AUC: Mann-Whitney, ties count one half.", "", *summary, ""]
+            "passage pairs, some English claims; the `real-*` pairs are sentences of real dev answers). AUC: "
+            "Mann-Whitney, ties count one half. The agreement judge (the eval's default) is fitted on this set, so "
+            "its row is in-sample; its grouped cross-validated accuracy and AUC are in evals/agreement.toml.",
+            "", *summary, ""]
     text += [f"<!-- judge:{name} -->\n{body}<!-- /judge -->\n" for name, body in kept.items()]
     path.write_text("\n".join(text), encoding="utf-8")
 
