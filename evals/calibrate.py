@@ -1,11 +1,15 @@
 """Measure support judges on the labelled calibration set (evals/calibration.jsonl).
 
-    python -m evals.calibrate [--judge lexical|lexical-e5|qwen|ragas|all] [--limit N]
+    python -m evals.calibrate [--judge agreement|lexical|lexical-e5|qwen|ragas|all] [--limit N]
+    python -m evals.calibrate --fit-agreement   # fit the agreement judge's weights (evals/agreement.toml)
 
 Each judge scores every (claim, passage) pair; printed and written to evals/calibration_results.md
 (one section per judge, replaced when that judge is re-run): accuracy at the judge's own threshold,
 ROC AUC of its scores, the best threshold on this set (in-sample, so optimistic), accuracy per
-kind and per language, and the pairs it got wrong. "all" = lexical, lexical-e5, qwen.
+kind and per language, and the pairs it got wrong. "all" = agreement, lexical, lexical-e5, qwen.
+The agreement judge is fitted on this same set, so its section here is in-sample; the fit prints
+(and writes into agreement.toml) its grouped cross-validated accuracy and AUC (folds keep the pairs
+of one passage together).
 Non-goals: tuning the judges themselves, confidence intervals.
 """
 
@@ -27,7 +31,8 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE / "calibration.jsonl"
 DEFAULT_OUT = HERE / "calibration_results.md"
 KINDS = {"supported": True, "paraphrase": True, "changed_number": False, "negation": False,
-         "wrong_organisation": False, "wrong_year": False, "unrelated": False}
+         "wrong_organisation": False, "wrong_year": False, "unrelated": False,
+         "wrong_passage": False}  # wrong_passage: a real answer sentence beside a close passage that does not say it
 LANGS = ("nl", "en")
 REQUIRED = {"id": str, "claim": str, "passage": str, "supported": bool, "kind": str}
 OPTIONAL = {"lang": str}
@@ -144,6 +149,46 @@ def evaluate(judge, pairs: list[Pair]) -> dict:
     }
 
 
+def fit_agreement(pairs: list[Pair], embedder, out: Path, folds: int = 5) -> dict:
+    """Fit the agreement judge (evals/agreement.py) on the pairs: standardised features, logistic
+    regression (C=1); threshold 0.5. Out-of-fold scores (StratifiedGroupKFold, groups = passage)
+    give the honest accuracy and AUC, written beside the weights."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedGroupKFold
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from evals.agreement import FEATURES, AgreementJudge
+
+    probe = AgreementJudge(embedder, weights={"threshold": 0.5})
+    x = np.array([[probe.features(p.claim, [p.passage])[f] for f in FEATURES] for p in pairs])
+    y = np.array([p.supported for p in pairs])
+    groups = [p.passage for p in pairs]
+
+    def model():
+        return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=5000))
+
+    oof = np.zeros(len(pairs))
+    for train, held in StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=0).split(x, y, groups):
+        oof[held] = model().fit(x[train], y[train]).predict_proba(x[held])[:, 1]
+    cv_acc = float(((oof >= 0.5) == y).mean())
+    cv_auc = auc(oof.tolist(), y.tolist())
+    m = model().fit(x, y)
+    scaler, lr = m[0], m[1]
+    lines = [f"# Written by python -m evals.calibrate --fit-agreement on {len(pairs)} pairs of the calibration set.",
+             f"# Grouped {folds}-fold cross-validated (pairs of one passage kept together): accuracy "
+             f"{cv_acc:.3f}, AUC {cv_auc:.3f}.",
+             f"features = {json.dumps(list(FEATURES))}",
+             f"mean = {json.dumps([round(float(v), 6) for v in scaler.mean_])}",
+             f"scale = {json.dumps([round(float(v), 6) for v in scaler.scale_])}",
+             f"coef = {json.dumps([round(float(v), 6) for v in lr.coef_[0]])}",
+             f"intercept = {float(lr.intercept_[0]):.6f}", "threshold = 0.5",
+             f"cv_accuracy = {cv_acc:.4f}", f"cv_auc = {cv_auc:.4f}", f"pairs = {len(pairs)}", ""]
+    out.write_text("\n".join(lines), encoding="utf-8")
+    return {"cv_accuracy": cv_acc, "cv_auc": cv_auc, "coef": dict(zip(FEATURES, lr.coef_[0].round(3)))}
+
+
 def to_markdown(m: dict) -> str:
     lines = [f"## {m['judge']}", "",
              f"<!-- metrics {json.dumps({k: m[k] for k in ('judge', 'pairs', 'accuracy', 'auc')})} -->", "",
@@ -170,14 +215,20 @@ def write_results(path: Path, sections: dict[str, str]) -> None:
             summary.append(f"| {s['judge']} | {s['pairs']} | {s['accuracy']:.3f} | {s['auc']:.3f} |")
     text = ["# Support-judge calibration", "",
             "Written by `python -m evals.calibrate`; data `evals/calibration.jsonl` (labelled Dutch claim/"
-            "passage pairs, some English claims). AUC: Mann-Whitney, ties count one half.", "", *summary, ""]
+            "passage pairs, some English claims; the `real-*` pairs are sentences of real dev answers). AUC: "
+            "Mann-Whitney, ties count one half. The agreement judge (the eval's default) is fitted on this set, so "
+            "its row is in-sample; its grouped cross-validated accuracy and AUC are in evals/agreement.toml.",
+            "", *summary, ""]
     text += [f"<!-- judge:{name} -->\n{body}<!-- /judge -->\n" for name, body in kept.items()]
     path.write_text("\n".join(text), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals.calibrate", description=__doc__.split("\n")[0])
-    ap.add_argument("--judge", default="lexical", choices=["lexical", "lexical-e5", "qwen", "ragas", "all"])
+    ap.add_argument("--judge", default="agreement",
+                    choices=["agreement", "lexical", "lexical-e5", "qwen", "ragas", "all"])
+    ap.add_argument("--fit-agreement", action="store_true",
+                    help="fit the agreement judge on the set (writes evals/agreement.toml), then measure it")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--limit", type=int, default=0, help="score only the first N pairs (quick check; not written)")
@@ -191,7 +242,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.limit:
             pairs = pairs[:args.limit]
         settings = load_settings()
-        names = ["lexical", "lexical-e5", "qwen"] if args.judge == "all" else [args.judge]
+        if args.fit_agreement:
+            from assistant.factory import build_embedder
+            from evals.agreement import WEIGHTS
+
+            fitted = fit_agreement(pairs, build_embedder(settings), WEIGHTS)
+            print(f"agreement judge fitted, written to {WEIGHTS}: grouped 5-fold CV accuracy "
+                  f"{fitted['cv_accuracy']:.3f}, AUC {fitted['cv_auc']:.3f}; weights {fitted['coef']}")
+        names = ["agreement", "lexical", "lexical-e5", "qwen"] if args.judge == "all" else [args.judge]
         all_scores = {}
         for name in names:  # written after each judge, so a failing later judge keeps the earlier ones
             m = evaluate(build_judge(name, settings), pairs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from evals.judges import JUDGES
+from evals.judges import DEFAULT_JUDGE, JUDGES
 from ingest.errors import MboError
 from ingest.settings import load_settings
 
@@ -25,9 +25,12 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--compare", help="an older RESULTS.jsonl to diff against in the report")
     ev.add_argument("--baseline", help="results of python -m evals.baseline (e.g. evals/results/baseline_dev.jsonl): "
                                        "adds a 'baseline' column to the summary table and the report")
-    ev.add_argument("--judge", default="lexical", choices=JUDGES,
-                    help="support judge for citation recall/precision and faithfulness (default lexical; "
-                         "ragas computes faithfulness with ragas over MBO_LLM_BACKEND=openai)")
+    ev.add_argument("--judge", default=DEFAULT_JUDGE, choices=JUDGES,
+                    help="support judge for citation recall/precision and faithfulness (default agreement: "
+                         "e5 + number/name agreement, independent of the answer path; qwen = the local "
+                         "model's P(yes); lexical = the answer path's own check; ragas computes "
+                         "faithfulness with ragas over MBO_LLM_BACKEND=openai). The answer path's check "
+                         "is always reported apart as verifier_*")
     return ev
 
 

@@ -2,7 +2,10 @@
 
 Every judge has a `name`, a `threshold`, `score(claim, passages) -> float` (higher = more likely
 supported; used for AUC) and `supports(claim, passages) -> bool`:
-  - LexicalJudge: assistant.answer.support.check (numbers, names, negation, word overlap; optionally
+  - AgreementJudge (evals/agreement.py, the eval's default): e5 similarity + number/year/name/negation
+    agreement, fitted on the calibration set; shares no code with the answer path's verifier.
+  - LexicalJudge: assistant.answer.support.check (the verifier compose.verify drops sentences with,
+    so grading answers with it measures the verifier's own agreement, ~1.0 by construction) (numbers, names, negation, word overlap; optionally
     e5 similarity for cross-lingual claims). Microseconds, no model.
   - QwenJudge: P(yes) of the local Qwen GGUF (assistant.models.engine.judge_yes_prob), max over passages.
   - RagasJudge: ragas' Faithfulness metric (claim split into statements, NLI per statement) with
@@ -23,7 +26,8 @@ from typing import Protocol, runtime_checkable
 from ingest.errors import ConfigError, ModelError
 from ingest.settings import Settings
 
-JUDGES = ("lexical", "lexical-e5", "qwen", "ragas")
+JUDGES = ("agreement", "lexical", "lexical-e5", "qwen", "ragas")
+DEFAULT_JUDGE = "agreement"
 # Chosen on evals/calibration.jsonl with llm.JUDGE_PROMPT as of 2026-11-23: 2-fold cross-validation picked
 # 0.33 and 0.36 (accuracy 0.930 at 0.35 vs 0.892 at 0.5, where the model rejects many true paraphrases).
 # Re-measure (python -m evals.calibrate --judge qwen) whenever the prompt or the model changes.
@@ -187,7 +191,13 @@ class RagasJudge:
 
 
 def build_judge(name: str, settings: Settings, embedder=None) -> Judge:
-    """A judge by name: lexical, lexical-e5 (the e5 similarity from `embedder` or settings), qwen, ragas."""
+    """A judge by name: agreement (e5 from `embedder` or settings), lexical, lexical-e5 (the e5
+    similarity from `embedder` or settings), qwen, ragas."""
+    if name == "agreement":
+        from assistant.factory import build_embedder
+        from evals.agreement import AgreementJudge
+
+        return AgreementJudge(embedder or build_embedder(settings))
     if name == "lexical":
         return LexicalJudge()
     if name == "lexical-e5":

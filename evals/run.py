@@ -17,7 +17,7 @@ from assistant.answer.compose import as_dict
 from ingest.errors import MboError
 from evals.questions import kind
 from evals.results import load_baseline, read_jsonl, write_jsonl
-from evals.score import Supports, default_supports, score_row, summarise, summary_table
+from evals.score import Supports, score_row, summarise, summary_table, verifier_supports
 from evals.uncertainty import RESAMPLES, compare, comparison_lines, intervals
 
 
@@ -44,11 +44,17 @@ def evaluate(assistant, questions: Sequence[dict], mode: str | None = None, scor
              supports: Supports | None = None, bar=None, judge=None) -> list[dict]:
     """Answer and score. `judge` (evals.judges) is the support judge for citation recall/precision
     and faithfulness; a judge with its own `faithfulness(claims, passages)` (ragas) computes that
-    metric itself. Default: the lexical judge (assistant.answer.support.check)."""
+    metric itself. Default: the agreement judge (evals/agreement.py), which the answer path does
+    not use. The answer path's own check grades the same sentences as verifier_* metrics."""
     rows = answer_all(assistant, questions, mode, bar)
     if not score:
         return rows
-    supports = supports or (judge.supports if judge is not None else default_supports())
+    if supports is None and judge is None:
+        from evals.agreement import AgreementJudge
+
+        judge = AgreementJudge(assistant.retriever.index.embedder)
+    supports = supports or judge.supports
+    verifier = verifier_supports(getattr(assistant, "similarity", None))
     own_faithfulness = getattr(judge, "faithfulness", None)
     for row, q in zip(rows, questions):
         query = row.get("standalone_question") or q["question"]
@@ -57,7 +63,7 @@ def evaluate(assistant, questions: Sequence[dict], mode: str | None = None, scor
             retrieved = [h.chunk.text for h in hits]
         except MboError:
             retrieved = []
-        row["metrics"] = score_row(row, q, retrieved, supports, own_faithfulness)
+        row["metrics"] = score_row(row, q, retrieved, supports, own_faithfulness, verifier)
         row["tags"] = q.get("tags", [])
         row["audience"] = q.get("audience", "")
         row.update(kind=kind(q), doc_id=q.get("doc_id", ""), facts=q.get("facts", []))  # for the report
@@ -69,11 +75,11 @@ def main(args, settings) -> int:
     from tqdm import tqdm
 
     from assistant.factory import build_assistant
-    from evals.judges import build_judge
+    from evals.judges import DEFAULT_JUDGE, build_judge
     from evals.questions import load_questions
 
     questions = load_questions(Path(args.questions), score=not args.no_score)
-    judge_name = getattr(args, "judge", None) or "lexical"
+    judge_name = getattr(args, "judge", None) or DEFAULT_JUDGE
     baseline_path = getattr(args, "baseline", None)
     baseline = load_baseline(Path(baseline_path), [q["id"] for q in questions]) if baseline_path else None
     assistant = build_assistant(settings)
@@ -109,7 +115,7 @@ def main(args, settings) -> int:
 
         from evals import record
 
-        title = mode if judge_name == "lexical" else f"{mode}, support judge {judge_name}"
+        title = mode if judge_name == DEFAULT_JUDGE else f"{mode}, support judge {judge_name}"
         summary_json = record.build(ivs, mode, record.dataset(Path(args.questions), len(questions)), judge_name,
                                     comparison)
         paths = write_report(rows, summary, Path(args.report), mode=title, old=old, baseline=baseline,

@@ -17,16 +17,23 @@ Faithfulness = Callable[[list[str], list[str], str], "float | None"]  # (sentenc
 HIT_KS = (1, 3, 4, 5, 10)  # hit@4 = the LangChain tutorial's top-4, for the baseline column
 
 
-def default_supports() -> Supports:
+def verifier_supports(similarity=None) -> Supports:
+    """The answer path's own check (assistant.answer.support.check, as compose.verify calls it).
+    Grading with it measures the verifier's agreement with itself, not the answers' support."""
     from assistant.answer.support import check
 
-    return lambda claim, passages: check(claim, passages).supported
+    return lambda claim, passages: check(claim, passages, similarity=similarity).supported
+
+
+default_supports = verifier_supports  # the name older callers use
+VERIFIER_KEYS = ("verifier_citation_recall", "verifier_citation_precision", "verifier_faithfulness")
 
 
 def score_row(row: dict, q: dict, retrieved: list[str], supports: Supports,
-              faithfulness: Faithfulness | None = None) -> dict:
+              faithfulness: Faithfulness | None = None, verifier: Supports | None = None) -> dict:
     """Per-question metrics for one answered row (see metrics.py for the formulas). `faithfulness`
-    replaces metrics.faithfulness when the judge has its own (ragas)."""
+    replaces metrics.faithfulness when the judge has its own (ragas). `verifier` (the answer path's
+    check) adds the same three support metrics as verifier_*, labelled as the verifier's agreement."""
     cites = {c["n"]: c["text"] for c in row.get("citations", [])}
     m: dict = {"answerable": q["answerable"], "refused": not row.get("answered", False)}
     sents = [(s, [cites[c] for c in cs if c in cites])
@@ -50,6 +57,10 @@ def score_row(row: dict, q: dict, retrieved: list[str], supports: Supports,
         claims, context = [s for s, _ in sents], retrieved[:10]
         m["faithfulness"] = (faithfulness(claims, context, q["question"]) if faithfulness
                              else M.faithfulness(claims, context, supports))
+        if verifier is not None:
+            m["verifier_citation_recall"] = M.citation_recall(sents, verifier)
+            m["verifier_citation_precision"] = M.citation_precision(sents, verifier)
+            m["verifier_faithfulness"] = M.faithfulness(claims, context, verifier)
     return m
 
 
@@ -72,6 +83,9 @@ def summarise(rows: Sequence[dict]) -> dict:
     s["mrr"] = M.mean(_values(ans, "mrr"))
     for key in ("citation_recall", "citation_precision", "faithfulness"):
         s[key] = M.mean(_values(allm, key))
+    for key in VERIFIER_KEYS:  # only when the run was graded by the verifier too
+        if any(key in m for m in allm):
+            s[key] = M.mean(_values(allm, key))
     s["refusal_rate"] = M.mean(_values(una, "refused"))
     s["false_refusal_rate"] = M.mean(_values(ans, "refused"))
     s["latency_p50_ms"] = M.percentile(lat, 50) if lat else None

@@ -119,7 +119,7 @@ def test_eval_command_takes_judge_and_baseline():
 
     args = parser().parse_args(["q.jsonl", "--judge", "ragas", "--baseline", "b.jsonl"])
     assert args.judge == "ragas" and args.baseline == "b.jsonl"
-    assert parser().parse_args(["q.jsonl"]).judge == "lexical"
+    assert parser().parse_args(["q.jsonl"]).judge == "agreement"  # independent of the answer path
 
 
 @pytest.mark.unit
@@ -301,3 +301,41 @@ def test_qwen_judge_prefers_the_verbatim_claim_over_a_changed_number():
     good = judge.score("De kandidaat volgt minimaal 610 uur beroepspraktijkvorming.", [PASSAGE])  # no model: fails
     bad = judge.score("De kandidaat volgt minimaal 810 uur beroepspraktijkvorming.", [PASSAGE])
     assert good > bad
+
+
+@pytest.mark.unit
+def test_agreement_features_see_changed_numbers_years_names_and_negation(fake_embedder):
+    from evals.agreement import AgreementJudge
+
+    judge = AgreementJudge(fake_embedder, weights={"threshold": 0.5})
+    same = judge.features("De kandidaat volgt minimaal 610 uur beroepspraktijkvorming.", [PASSAGE])
+    assert same["numbers_missing"] == same["years_missing"] == same["names_missing"] == 0.0
+    assert same["negation_mismatch"] == 0.0 and same["overlap"] == 1.0
+    assert judge.features("De kandidaat volgt minimaal 810 uur.", [PASSAGE])["numbers_missing"] == 1.0
+    assert judge.features("Dit geldt vanaf 2025.", ["Dit geldt vanaf 2024."])["years_missing"] == 1.0
+    assert judge.features("Dat regelt het UWV.", ["Dat regelt DUO."])["names_missing"] == 1.0
+    assert judge.features("De kandidaat volgt geen onderwijs.", [PASSAGE])["negation_mismatch"] == 1.0
+
+
+@pytest.mark.unit
+def test_agreement_judge_uses_the_shipped_weights_and_ranks_by_them(fake_embedder):
+    from evals.agreement import AgreementJudge, load_weights
+
+    w = load_weights()
+    assert w["cv_accuracy"] >= 0.8 and w["cv_auc"] >= 0.85 and w["pairs"] >= 260  # grouped CV, see the file
+    judge = AgreementJudge(fake_embedder)
+    good = judge.score("De kandidaat volgt minimaal 610 uur beroepspraktijkvorming.", [PASSAGE])
+    bad = judge.score("De kandidaat volgt minimaal 810 uur beroepspraktijkvorming.", [PASSAGE])
+    assert good > bad  # the fake vectors are not e5's, so only the order is meaningful here
+    assert judge.score("iets", []) == 0.0
+
+
+@pytest.mark.integration
+def test_agreement_judge_accepts_an_english_paraphrase_and_rejects_a_changed_number(real_embedder):
+    from evals.agreement import AgreementJudge
+
+    judge = AgreementJudge(real_embedder)
+    claim = "A bbl student follows at least 200 hours of teaching and at least 610 hours of work placement."
+    assert judge.supports(claim, [PASSAGE])
+    assert not judge.supports("A bbl student follows at least 200 hours of teaching and 810 hours of work "
+                              "placement.", [PASSAGE])

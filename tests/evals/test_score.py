@@ -48,3 +48,18 @@ def test_summary_table_report_keeps_latency_decimals_and_first_columns_metrics()
                           latency_decimals=3)
     assert lines == ["| metric | this run | previous |", "|---|---|---|", "| latency_p95_ms | 1708.250 | – |",
                      "| mrr | 1.000 | 0.250 |"]
+
+
+def test_the_verifiers_agreement_is_reported_apart_from_the_judges():
+    """A judge that rejects everything and a verifier that accepts everything: the two sets of
+    support metrics must not be mixed up."""
+    from evals.score import score_row
+    from tests.evals.sample_rows import PASSAGE, QUESTIONS
+
+    row = {"id": "q1", "answered": True, "answer": f"{PASSAGE} [1]", "citations": [{"n": 1, "text": PASSAGE}]}
+    m = score_row(row, QUESTIONS[0], [PASSAGE], lambda c, p: False, verifier=lambda c, p: True)
+    assert (m["citation_recall"], m["citation_precision"], m["faithfulness"]) == (0.0, 0.0, 0.0)
+    assert (m["verifier_citation_recall"], m["verifier_citation_precision"], m["verifier_faithfulness"]) == (1, 1, 1)
+    s = summarise([{"id": "q1", "metrics": m}])
+    assert s["citation_precision"] == 0.0 and s["verifier_citation_precision"] == 1.0
+    assert "verifier_citation_precision" not in summarise(project_rows())  # not graded by the verifier
