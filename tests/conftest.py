@@ -85,3 +85,35 @@ def corpus_assistant(corpus_settings):
     from assistant.factory import build_assistant
 
     return build_assistant(corpus_settings)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium through Playwright; CI (MBO_REQUIRE_BROWSER) fails rather than skips."""
+    import os
+
+    if not CHROMIUM.exists():
+        if os.environ.get("MBO_REQUIRE_BROWSER"):  # set by .ci/run: CI must not skip the page tests
+            pytest.fail(f"{CHROMIUM} is missing and MBO_REQUIRE_BROWSER is set; install it with "
+                        "`apt-get install -y chromium` (scripts/setup.sh does when it can)")
+        pytest.skip(f"{CHROMIUM} is missing; install it with `apt-get install -y chromium` (see scripts/setup.sh)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def llm_assistant(corpus_settings):
+    """The bundled corpus in llm mode with the real local model in its own process."""
+    from assistant.factory import build_assistant
+
+    settings = corpus_settings.model_copy(update={"llm_backend": "local", "llm_timeout_s": 300})
+    a = build_assistant(settings)
+    yield a
+    a.model_server.stop()

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import sqlite3
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -21,7 +19,6 @@ from tests.app.served import fixture_settings, serve
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 QUESTION = "Hoeveel uur beroepspraktijkvorming volgt een bbl-student per jaar?"
 # its extractive answer has three sentences (loon [1], cursusgeld [1], four days at work [2]),
@@ -36,24 +33,9 @@ TIMEOUT = 90_000
 def server(tmp_path_factory, real_embedder):
     settings = fixture_settings(tmp_path_factory.mktemp("browser"), users="beheer:Geheim-1,lezer:Lezen-2",
                                 admins="beheer")
+    SHOTS.mkdir(parents=True, exist_ok=True)
     with serve(settings, real_embedder) as (url, assistant):
         yield url, settings
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("MBO_REQUIRE_BROWSER"):  # set by .ci/run: CI must not skip the page tests
-            pytest.fail(f"{CHROMIUM} is missing and MBO_REQUIRE_BROWSER is set; install it with "
-                        "`apt-get install -y chromium` (scripts/setup.sh does when it can)")
-        pytest.skip(f"{CHROMIUM} is missing; install it with `apt-get install -y chromium` (see scripts/setup.sh)")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 def signed_in(browser, url, user, password):

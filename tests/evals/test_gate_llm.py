@@ -23,16 +23,6 @@ REFERENCE = REPO / "evals" / "reference" / "dev_llm.jsonl"
 IDS = ("dev-027", "dev-030", "dev-039", "dev-040", "dev-130")
 
 
-@pytest.fixture(scope="module")
-def llm_assistant(corpus_settings):
-    from assistant.factory import build_assistant
-
-    settings = corpus_settings.model_copy(update={"llm_backend": "local", "llm_timeout_s": 300})
-    a = build_assistant(settings)
-    yield a
-    a.model_server.stop()
-
-
 def test_llm_mode_passes_the_gate_on_a_handful_of_dev_questions(llm_assistant):
     questions = [q for q in load_questions(REPO / "evals" / "questions" / "dev.jsonl") if q["id"] in IDS]
     reference = read_jsonl(REFERENCE)

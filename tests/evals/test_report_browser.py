@@ -22,23 +22,7 @@ from tests.evals.test_report import mixed_rows
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 SHOT = REPO_ROOT / "test-artifacts" / "screenshots" / "report.png"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("MBO_REQUIRE_BROWSER"):  # set by .ci/run: CI must not skip the page tests
-            pytest.fail(f"{CHROMIUM} is missing and MBO_REQUIRE_BROWSER is set; install it with "
-                        "`apt-get install -y chromium` (scripts/setup.sh does when it can)")
-        pytest.skip(f"{CHROMIUM} is missing; install it with `apt-get install -y chromium` (see scripts/setup.sh)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 def test_report_page_shows_title_details_and_cards(browser, tmp_path):

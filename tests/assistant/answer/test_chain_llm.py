@@ -21,16 +21,6 @@ EASY = [
 ]
 
 
-@pytest.fixture(scope="module")
-def llm_assistant(corpus_settings):
-    from assistant.factory import build_assistant
-
-    settings = corpus_settings.model_copy(update={"llm_backend": "local", "llm_timeout_s": 300})
-    a = build_assistant(settings)
-    yield a
-    a.model_server.stop()
-
-
 def _run(assistant, question: str, on_delta=None) -> tuple[list[str], Answer]:
     deltas, final = [], None
     for event in assistant.stream(question, mode="llm"):
