@@ -98,7 +98,10 @@ class ModelServer:
         if self._ready.is_set() and self.pid is not None:
             return
         with self._lock:
-            if self._thread is None and not self._stop.is_set():
+            if self._thread is not None and not self._thread.is_alive():
+                self._thread = None  # stopped by its owner: the next use starts it again
+            if self._thread is None:
+                self._stop.clear()
                 self._thread = threading.Thread(target=self._supervise, daemon=True, name="llm-server")
                 self._thread.start()
         if not self._ready.wait(wait_s):

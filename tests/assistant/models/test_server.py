@@ -55,6 +55,18 @@ def test_starts_on_first_use_on_loopback_and_stops(tmp_path):
     assert srv.pid is None and _wait(lambda: not _alive(pid))
 
 
+def test_a_stopped_server_starts_again_on_its_next_use(tmp_path):
+    # the server is shared per model and data dir: one owner stopping it must not break the next
+    srv = _server(tmp_path)
+    srv.ensure(wait_s=15)
+    first = srv.pid
+    srv.stop()
+    srv.ensure(wait_s=15)
+    assert srv.pid not in (None, first)
+    srv.stop()
+    assert srv.pid is None
+
+
 def test_a_killed_process_is_restarted(tmp_path):
     srv = _server(tmp_path)
     try:
