@@ -102,6 +102,9 @@ class Flag:
     reason: str
 
 
+_BY_PREVIOUS = "richt zich (in de zin ervoor) tot een AI-assistent met een opdracht"
+
+
 def _is_steering(sentence: str, previous: str) -> str:
     """The reason `sentence` steers, or ""."""
     sentence, previous = _normalise(sentence), _normalise(previous)
@@ -113,7 +116,7 @@ def _is_steering(sentence: str, previous: str) -> str:
         return "richt zich tot een AI-assistent met regels voor antwoorden"
     if previous and (_READER.search(previous) or _LONE_ADDRESS.search(previous) and _ADDRESSEE.search(previous)) \
             and (_DIRECTIVE.search(sentence) or _RULE.search(sentence)):
-        return "richt zich (in de zin ervoor) tot een AI-assistent met een opdracht"
+        return _BY_PREVIOUS
     return ""
 
 
@@ -126,8 +129,7 @@ def flag(text: str) -> tuple[Flag, ...]:
         reason = _is_steering(text[a:b], previous)
         if not reason:
             continue
-        if "(in de zin ervoor)" in reason and \
-                not (flags and flags[-1].start == spans[i - 1][0]):
+        if reason == _BY_PREVIOUS and not (flags and flags[-1].start == spans[i - 1][0]):
             pa, pb = spans[i - 1]
             flags.append(Flag(pa, pb, text[pa:pb].strip(), "spreekt een AI-assistent aan (de regel volgt)"))
         flags.append(Flag(a, b, text[a:b].strip(), reason))

@@ -7,8 +7,8 @@ a yes/no question the sentence that settles it.
 Table rows are answered from one row plus the table's header ("bedrag x € 1 mln"), restricted
 to the years the question names. Each unit gets features (e5 cosine of question and unit,
 idf-weighted coverage of the question's terms, type and year fit, unknown words, passage rank,
-unit kind; selection.FEATURES) that a logistic model fitted on `train` turns into P(the unit
-states a key fact) (selection.py), so it is fast (no model call). Non-goals: parsing the question (query.py),
+unit kind; selection.FEATURES) that a logistic model fitted on the tuning questions (train +
+dev) turns into P(the unit states a key fact) (selection.py), so it is fast (no model call). Non-goals: parsing the question (query.py),
 paraphrasing, translation (an English question gets the Dutch source sentences in an English
 frame), generation.
 """
